@@ -1,0 +1,203 @@
+// Package config is PropertyPro's typed configuration, read once from the environment.
+//
+// Every key is a field of Config with its environment name, default, allowed range and a
+// sentence of documentation in struct tags, so the loader, the README's reference table and
+// `propertypro config` can never disagree. Load validates everything at start-up and names
+// the variable in every message.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting of the platform. The keys of the platform handbook's Appendix A
+// come first, then the ones PropertyPro added.
+type Config struct {
+	DatabaseURL       string `env:"DATABASE_URL" doc:"Postgres connection URL. Unset locally: a private Postgres is started under LOCAL_DIR." secret:"true"`
+	RedisURL          string `env:"REDIS_URL" doc:"Accepted for compatibility with the handbook; unused (rate limits live in Postgres, queues in SQS)." secret:"true"`
+	ChromaHost        string `env:"CHROMA_HOST" doc:"Chroma server host. Unset: the embedded vector store under LOCAL_DIR is used."`
+	ChromaPort        int    `env:"CHROMA_PORT" default:"8000" range:"1,65535" doc:"Chroma server port."`
+	GoogleAPIKey      string `env:"GOOGLE_API_KEY" doc:"Gemini API key. Unset: Gemini is skipped." secret:"true"`
+	OpenAIAPIKey      string `env:"OPENAI_API_KEY" doc:"OpenAI API key (fallback provider). Unset: OpenAI is skipped." secret:"true"`
+	AIModel           string `env:"AI_MODEL" default:"gemini-2.5-flash" doc:"Gemini model used for answers."`
+	SecretKey         string `env:"SECRET_KEY" doc:"Key for signing unsubscribe links and webhook checks. Required outside local." secret:"true"`
+	JWTSecret         string `env:"JWT_SECRET" doc:"HMAC key for access and refresh tokens. Required outside local (at least 32 bytes)." secret:"true"`
+	AccessTokenTTLMin int    `env:"ACCESS_TOKEN_EXPIRE_MINUTES" default:"30" range:"1,1440" doc:"Access token lifetime in minutes."`
+	RefreshTokenDays  int    `env:"JWT_REFRESH_TOKEN_EXPIRE_DAYS" default:"7" range:"1,90" doc:"Refresh token lifetime in days."`
+	BcryptRounds      int    `env:"BCRYPT_ROUNDS" default:"12" range:"4,16" doc:"bcrypt cost for password hashes."`
+	RateLimitPerMin   int    `env:"RATE_LIMIT_REQUESTS_PER_MINUTE" default:"120" range:"1,100000" doc:"Requests per minute allowed to one user, across all instances."`
+	RateLimitLogins   int    `env:"RATE_LIMIT_LOGIN_ATTEMPTS" default:"5" range:"1,100" doc:"Failed logins before an account or IP is locked for a while."`
+	LogLevel          string `env:"LOG_LEVEL" default:"info" oneof:"debug,info,warn,error" doc:"Minimum log level."`
+	Host              string `env:"HOST" default:"127.0.0.1" doc:"Address the local platform listens on."`
+	Port              int    `env:"PORT" default:"8080" range:"1,65535" doc:"Port the local platform listens on."`
+	EnableBlueprint2  bool   `env:"ENABLE_BLUEPRINT_2" default:"false" doc:"Feature flag for the second-generation assistant blueprint."`
+	NurturingEnabled  bool   `env:"NURTURING_SCHEDULER_ENABLED" default:"true" doc:"Runs the lead-nurturing schedules."`
+	DocGenEnabled     bool   `env:"DOCUMENT_GENERATION_ENABLED" default:"true" doc:"Allows AI-drafted messages and documents."`
+	MaxFileSize       int64  `env:"MAX_FILE_SIZE" default:"52428800" range:"1024,5368709120" doc:"Largest accepted upload or data drop, in bytes."`
+
+	Env               string        `env:"APP_ENV" default:"local" oneof:"local,dev,staging,prod,test" doc:"Deployment environment."`
+	LocalDir          string        `env:"LOCAL_DIR" default:".local" doc:"Folder of the local platform's private Postgres, vector store and drops."`
+	DBMaxConns        int           `env:"DB_MAX_CONNS" default:"2" range:"1,100" doc:"Connections in the pool (Lambda: 1-2 behind RDS Proxy)."`
+	DBStatementTimout time.Duration `env:"DB_STATEMENT_TIMEOUT" default:"5s" range:"100ms,10m" doc:"Longest a statement may run before Postgres cancels it."`
+	DatabaseHost      string        `env:"DATABASE_HOST" doc:"RDS Proxy endpoint; with DATABASE_SECRET_ARN builds DATABASE_URL in AWS."`
+	DatabaseName      string        `env:"DATABASE_NAME" default:"propertypro" doc:"Database name used with DATABASE_HOST."`
+	DatabaseSecretARN string        `env:"DATABASE_SECRET_ARN" doc:"Secrets Manager secret holding the database user and password."`
+	AWSRegion         string        `env:"AWS_REGION" default:"me-central-1" doc:"AWS region."`
+	AWSEndpointURL    string        `env:"AWS_ENDPOINT_URL" doc:"AWS emulator endpoint (moto, LocalStack). Set locally: S3 and SQS are used instead of the in-process stand-ins."`
+	OpenAIModel       string        `env:"OPENAI_MODEL" default:"gpt-4o-mini" doc:"OpenAI model used when Gemini fails."`
+	ChromaToken       string        `env:"CHROMA_TOKEN" doc:"Token sent to Chroma when its server requires one." secret:"true"`
+	OTelExporter      string        `env:"OTEL_TRACES_EXPORTER" default:"none" oneof:"none,stdout,otlp" doc:"Where spans go: nowhere, printed to stderr, or OTLP/HTTP."`
+	OTelEndpoint      string        `env:"OTEL_EXPORTER_OTLP_ENDPOINT" doc:"OTLP/HTTP endpoint when OTEL_TRACES_EXPORTER=otlp."`
+	ScheduleTick      time.Duration `env:"LOCAL_SCHEDULE_TICK" default:"1m" range:"1s,24h" doc:"Local runner: how often schedules are checked."`
+}
+
+// Key documents one configuration key.
+type Key struct {
+	Name    string
+	Default string
+	Range   string
+	Doc     string
+	Secret  bool
+}
+
+// Keys lists every key in declaration order, for documentation and checks.
+func Keys() []Key {
+	t := reflect.TypeOf(Config{})
+	keys := make([]Key, 0, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		r := f.Tag.Get("range")
+		if o := f.Tag.Get("oneof"); o != "" {
+			r = "one of " + o
+		}
+		keys = append(keys, Key{Name: f.Tag.Get("env"), Default: f.Tag.Get("default"), Range: r,
+			Doc: f.Tag.Get("doc"), Secret: f.Tag.Get("secret") == "true"})
+	}
+	return keys
+}
+
+// Load reads the configuration from the process environment.
+func Load() (Config, error) { return FromLookup(os.LookupEnv) }
+
+// FromLookup reads the configuration through lookup (os.LookupEnv or a map in tests) and
+// validates it, reporting every bad variable at once.
+func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	var c Config
+	v := reflect.ValueOf(&c).Elem()
+	var errs []error
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		raw, ok := lookup(f.Tag.Get("env"))
+		if !ok || raw == "" {
+			raw = f.Tag.Get("default")
+		}
+		if err := setField(v.Field(i), f, strings.TrimSpace(raw)); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", f.Tag.Get("env"), err))
+		}
+	}
+	errs = append(errs, c.validate()...)
+	return c, errors.Join(errs...)
+}
+
+func setField(v reflect.Value, f reflect.StructField, raw string) error {
+	if raw == "" {
+		return nil
+	}
+	switch v.Interface().(type) {
+	case string:
+		if o := f.Tag.Get("oneof"); o != "" && !slices.Contains(strings.Split(o, ","), strings.ToLower(raw)) {
+			return fmt.Errorf("%q is not one of %s", raw, o)
+		}
+		if f.Tag.Get("oneof") != "" {
+			raw = strings.ToLower(raw)
+		}
+		v.SetString(raw)
+	case bool:
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return fmt.Errorf("%q is not a boolean (use true or false)", raw)
+		}
+		v.SetBool(b)
+	case int, int64:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", raw)
+		}
+		if err := inRange(f, float64(n), strconv.ParseFloat); err != nil {
+			return err
+		}
+		v.SetInt(n)
+	case time.Duration:
+		d, err := time.ParseDuration(raw)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration (e.g. 5s, 2m)", raw)
+		}
+		if err := inRange(f, float64(d), parseDurationFloat); err != nil {
+			return err
+		}
+		v.SetInt(int64(d))
+	}
+	return nil
+}
+
+func parseDurationFloat(s string, _ int) (float64, error) {
+	d, err := time.ParseDuration(s)
+	return float64(d), err
+}
+
+func inRange(f reflect.StructField, n float64, parse func(string, int) (float64, error)) error {
+	lo, hi, ok := strings.Cut(f.Tag.Get("range"), ",")
+	if !ok {
+		return nil
+	}
+	min, _ := parse(lo, 64)
+	max, _ := parse(hi, 64)
+	if n < min || n > max {
+		return fmt.Errorf("must be between %s and %s", lo, hi)
+	}
+	return nil
+}
+
+// validate applies the rules that span keys or depend on the environment.
+func (c Config) validate() []error {
+	var errs []error
+	if c.Deployed() {
+		if len(c.JWTSecret) < 32 {
+			errs = append(errs, errors.New("JWT_SECRET: required outside local and test, at least 32 bytes"))
+		}
+		if c.SecretKey == "" {
+			errs = append(errs, errors.New("SECRET_KEY: required outside local and test"))
+		}
+		if c.DatabaseURL == "" && (c.DatabaseHost == "" || c.DatabaseSecretARN == "") {
+			errs = append(errs, errors.New("DATABASE_URL: required outside local (or DATABASE_HOST with DATABASE_SECRET_ARN)"))
+		}
+	}
+	if c.OTelExporter == "otlp" && c.OTelEndpoint == "" {
+		errs = append(errs, errors.New("OTEL_EXPORTER_OTLP_ENDPOINT: required when OTEL_TRACES_EXPORTER=otlp"))
+	}
+	return errs
+}
+
+// Deployed reports whether this is a real environment (dev, staging, prod) rather than a
+// developer's machine or a test run, where secrets may fall back to generated ones.
+func (c Config) Deployed() bool { return c.Env != "local" && c.Env != "test" }
+
+// AccessTokenTTL is ACCESS_TOKEN_EXPIRE_MINUTES as a duration.
+func (c Config) AccessTokenTTL() time.Duration {
+	return time.Duration(c.AccessTokenTTLMin) * time.Minute
+}
+
+// RefreshTokenTTL is JWT_REFRESH_TOKEN_EXPIRE_DAYS as a duration.
+func (c Config) RefreshTokenTTL() time.Duration {
+	return time.Duration(c.RefreshTokenDays) * 24 * time.Hour
+}
+
+// Addr is the local platform's listen address, HOST:PORT.
+func (c Config) Addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
