@@ -5,15 +5,15 @@
 #   localstack/moto.sh stop     stop the server this script started
 #   localstack/moto.sh status   say whether it answers (exit 0) or not (exit 3)
 #
-# MOTO_PORT (default 4566) picks the port. State lives in .local/moto/ at the repository root,
-# so the script works from any directory and needs no input.
+# MOTO_PORT (default 4566) picks the port. The pid and log (one pair per port) live in
+# .local/moto/ at the repository root, so the script works from any directory and needs no input.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STATE="$ROOT/.local/moto"
-PIDFILE="$STATE/moto.pid"
-LOG="$STATE/moto.log"
 PORT="${MOTO_PORT:-4566}"
+PIDFILE="$STATE/moto-$PORT.pid"
+LOG="$STATE/moto-$PORT.log"
 ENDPOINT="http://127.0.0.1:$PORT"
 # Pinned so that every machine runs the emulator the tests were written against.
 MOTO_SPEC="${MOTO_SPEC:-moto[server]==5.2.1}"
@@ -23,7 +23,13 @@ say() { printf 'moto: %s\n' "$*" >&2; }
 # answers is true when something speaks HTTP on the port (any status counts: moto answers 200
 # or 404 depending on the path, and both prove it is up).
 answers() {
-	curl -s -o /dev/null --max-time 2 "$ENDPOINT/moto-api/" 2>/dev/null
+	if command -v curl >/dev/null; then
+		curl -s -o /dev/null --max-time 2 "$ENDPOINT/moto-api/" 2>/dev/null
+	else
+		python3 -c 'import sys, urllib.request, urllib.error
+try: urllib.request.urlopen(sys.argv[1], timeout=2)
+except urllib.error.HTTPError: pass' "$ENDPOINT/moto-api/" 2>/dev/null
+	fi
 }
 
 # ourpid prints the pid of the server this script started, if it is still alive.

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // DefaultRegion is used with an emulator when no region is configured, because emulators
@@ -69,6 +70,16 @@ func hasCredentials(ctx context.Context, cfg aws.Config) bool {
 	defer cancel()
 	_, err := cfg.Credentials.Retrieve(ctx)
 	return err == nil
+}
+
+// newS3 is the one way this package builds an S3 client.
+func newS3(cfg aws.Config) *s3.Client {
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.UsePathStyle = emulated(cfg)
+		// The SDK would print a plain-text line for every multipart or checksum-less download,
+		// which breaks JSON logs and asks nothing of anyone.
+		o.DisableLogOutputChecksumValidationSkipped = true
+	})
 }
 
 // emulated reports whether cfg points at an emulator, which needs path-style S3 addressing

@@ -42,7 +42,7 @@ type ObjectStore struct {
 // NewObjectStore returns a store over cfg. buckets maps logical names to deployed ones (see
 // NamesFromEnv); a name missing from it is used as is, which is what an emulator expects.
 func NewObjectStore(cfg aws.Config, buckets map[string]string) *ObjectStore {
-	client := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = emulated(cfg) })
+	client := newS3(cfg)
 	m := make(map[string]string, len(buckets))
 	for k, v := range buckets {
 		m[k] = v

@@ -33,7 +33,7 @@ func Provision(ctx context.Context, cfg aws.Config, buckets, queues []string, vi
 	if visibility < 0 || visibility > maxVisibility {
 		return fmt.Errorf("provision: visibility timeout %s is outside SQS's 0s..12h", visibility)
 	}
-	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = emulated(cfg) })
+	s3c := newS3(cfg)
 	for _, b := range buckets {
 		if err := createBucket(ctx, s3c, cfg.Region, b); err != nil {
 			return err

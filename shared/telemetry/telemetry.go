@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/exporters/stdout/stdouttrace"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -46,9 +45,9 @@ func Setup(ctx context.Context, s Settings) (shutdown func(context.Context) erro
 		}
 		opts = append(opts, sdktrace.WithSyncer(exp))
 	case "otlp":
-		exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(s.Endpoint))
+		exp, err := newOTLPJSON(s.Endpoint)
 		if err != nil {
-			return nil, fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+			return nil, err
 		}
 		opts = append(opts, sdktrace.WithBatcher(exp))
 	default:

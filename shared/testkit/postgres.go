@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/propertypro/propertypro/shared/localpg"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/schema"
 )
 
 var (
@@ -54,16 +55,16 @@ func DB(t testing.TB) *pgxpool.Pool {
 	url := DatabaseURL(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	schema := "t_" + randomHex(6)
+	name := "t_" + randomHex(6)
 	admin, err := pgx.Connect(ctx, url)
 	if err != nil {
 		Unavailable(t, "Postgres", err)
 	}
 	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
 		t.Fatalf("creating test schema: %v", err)
 	}
-	pool, err := postgres.Open(ctx, postgres.Settings{URL: url, MaxConns: 8, SearchPath: schema + ",public",
+	pool, err := postgres.Open(ctx, postgres.Settings{URL: url, MaxConns: 8, SearchPath: name + ",public",
 		StatementTimeout: 30 * time.Second, AppName: "propertypro-test"})
 	if err != nil {
 		t.Fatal(err)
@@ -71,11 +72,11 @@ func DB(t testing.TB) *pgxpool.Pool {
 	t.Cleanup(func() {
 		pool.Close()
 		if c, err := pgx.Connect(context.Background(), url); err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE")
 			c.Close(context.Background())
 		}
 	})
-	m, err := postgres.NewMigrator(pool)
+	m, err := schema.NewMigrator(pool)
 	if err != nil {
 		t.Fatal(err)
 	}

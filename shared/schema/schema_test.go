@@ -1,4 +1,4 @@
-package postgres_test
+package schema_test
 
 import (
 	"bytes"
@@ -7,14 +7,14 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/schema"
 	"github.com/propertypro/propertypro/shared/testkit"
 )
 
 func TestMigrationsUpDownUp(t *testing.T) {
 	pool := testkit.DB(t) // already migrated up
 	ctx := context.Background()
-	m, err := postgres.NewMigrator(pool)
+	m, err := schema.NewMigrator(pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestConcurrentMigrateIsSafe(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m, err := postgres.NewMigrator(pool)
+			m, err := schema.NewMigrator(pool)
 			if err == nil {
 				_, err = m.Up(ctx)
 				m.Close()

@@ -1,4 +1,7 @@
-package postgres
+// Package schema applies PropertyPro's database migrations (goose, embedded SQL). It is kept
+// apart from the postgres adapter so that Lambda functions, which never migrate, do not carry
+// goose in their binaries.
+package schema
 
 import (
 	"context"

@@ -1,0 +1,9 @@
+// Command api-openapi is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-openapi", api.Builder(api.OpenAPIDocument)) }

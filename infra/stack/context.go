@@ -1,0 +1,15 @@
+package stack
+
+// Context returns the CDK context every app of this stack starts from. The feature flags live
+// in code rather than in cdk.json so that `go run .`, the CDK CLI and the tests all synthesize
+// the same template.
+func Context() map[string]any {
+	return map[string]any{
+		// Merge IAM statements so that per-bucket grants do not bloat each role's policy.
+		"@aws-cdk/aws-iam:minimizePolicies": true,
+		// Strip the default security group's rules: nothing should rely on it.
+		"@aws-cdk/aws-ec2:restrictDefaultSecurityGroup": true,
+		// Proxy names derived from the full path avoid clashes between environments.
+		"@aws-cdk/aws-rds:databaseProxyUniqueResourceName": true,
+	}
+}

@@ -1,0 +1,21 @@
+// Package catalog maps every function of the manifest to the builder of its handler, for
+// the local runner, `propertypro invoke` and the tests. Lambda binaries do not import it:
+// each main.go names its own builder, so the linker leaves the others out.
+package catalog
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/jobs"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+// Builders returns the builder of every function, by name.
+func Builders() map[string]platform.Builder {
+	b := map[string]platform.Builder{
+		"cron-db-maintenance": jobs.DBMaintenance,
+	}
+	for name, r := range api.Routes() {
+		b[name] = api.Builder(r)
+	}
+	return b
+}
