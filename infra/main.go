@@ -76,13 +76,21 @@ func parseContext(args []string) (map[string]any, error) {
 	return ctx, nil
 }
 
-// outdir writes to the repository's cdk.out/ when run by hand; under the CLI, CDK_OUTDIR
-// wins so that `cdk deploy` finds the assembly it asked for.
+// repoRoot is where cdk.json lives; the app runs from infra/, one level below.
+const repoRoot = ".."
+
+// outdir puts the cloud assembly in the repository's cdk.out/. The CDK CLI always runs at the
+// repository root (it reads cdk.json from its working directory) and passes a CDK_OUTDIR
+// relative to it, which would land in infra/ after the app command's `cd infra`.
 func outdir() *string {
-	if os.Getenv("CDK_OUTDIR") != "" {
+	dir := os.Getenv("CDK_OUTDIR")
+	switch {
+	case dir == "":
+		dir = "cdk.out"
+	case filepath.IsAbs(dir):
 		return nil
 	}
-	return jsii.String(filepath.Join("..", "cdk.out"))
+	return jsii.String(filepath.Join(repoRoot, dir))
 }
 
 func codeDir() func(string) string {

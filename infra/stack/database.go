@@ -38,6 +38,8 @@ func (b *builder) addDatabase() {
 		VpcSubnets: &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
 		RequireTLS: jsii.Bool(true),
 	})
+	// A retained database is useless without its password, so the secret lives as long.
+	instance.Secret().ApplyRemovalPolicy(b.cfg.secretRemoval())
 	proxy.Connections().AllowFrom(clients, awsec2.Port_Tcp(jsii.Number(postgresPort)), jsii.String("Lambda functions with Database access"))
 	b.db = &database{vpc: vpc, clients: clients, proxy: proxy, secret: instance.Secret()}
 	b.output("DatabaseProxyEndpoint", "Postgres host for clients (RDS Proxy, TLS required)", proxy.Endpoint())
@@ -74,6 +76,7 @@ func (b *builder) newPostgres(scope constructs.Construct, vpc awsec2.Vpc) awsrds
 		DatabaseName:        jsii.String(DatabaseName),
 		AllocatedStorage:    jsii.Number(20),
 		MaxAllocatedStorage: jsii.Number(200),
+		StorageType:         awsrds.StorageType_GP3,
 		StorageEncrypted:    jsii.Bool(true),
 		MultiAz:             jsii.Bool(b.cfg.dbMultiAZ),
 		BackupRetention:     awscdk.Duration_Days(jsii.Number(b.cfg.dbBackupDays)),

@@ -14,7 +14,8 @@ const deadLetterHold = 30 * time.Second
 const deadLetterWait = time.Second
 
 // DeadLetters works on the dead-letter queue ("<queue>-dlq") of one queue: the messages its
-// consumer failed maxReceiveCount times.
+// consumer failed MaxReceiveCount times. The dead-letter queue is addressed by that name, so a
+// deployment that maps queue URLs (QUEUE_URL_<NAME>) maps QUEUE_URL_<NAME>_DLQ too.
 type DeadLetters struct {
 	q     *Queues
 	queue string

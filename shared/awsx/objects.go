@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,11 +34,14 @@ type ObjectInfo struct {
 
 // ObjectStore reads and writes objects in S3 buckets addressed by logical name.
 type ObjectStore struct {
-	client   *s3.Client
-	presign  *s3.PresignClient
-	buckets  map[string]string
-	partSize int
+	client  *s3.Client
+	presign *s3.PresignClient
+	buckets map[string]string
 }
+
+// partBuffers recycles part-sized buffers, so that a stream of small uploads does not allocate
+// PartSize bytes each.
+var partBuffers = sync.Pool{New: func() any { b := make([]byte, PartSize); return &b }}
 
 // NewObjectStore returns a store over cfg. buckets maps logical names to deployed ones (see
 // NamesFromEnv); a name missing from it is used as is, which is what an emulator expects.
@@ -47,7 +51,7 @@ func NewObjectStore(cfg aws.Config, buckets map[string]string) *ObjectStore {
 	for k, v := range buckets {
 		m[k] = v
 	}
-	return &ObjectStore{client: client, presign: s3.NewPresignClient(client), buckets: m, partSize: PartSize}
+	return &ObjectStore{client: client, presign: s3.NewPresignClient(client), buckets: m}
 }
 
 // Bucket is the deployed name of the logical bucket.
@@ -58,8 +62,8 @@ func (s *ObjectStore) Bucket(logical string) string {
 	return logical
 }
 
-// Get opens the object for reading. The body streams from S3 and must be closed; it is never
-// read into memory here, so objects of any size are safe.
+// Get opens the object for reading. The body streams from S3 and must be closed, and ctx must
+// stay live while it is read; it is never read into memory here, so objects of any size are safe.
 func (s *ObjectStore) Get(ctx context.Context, bucket, key string) (io.ReadCloser, ObjectInfo, error) {
 	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.Bucket(bucket)), Key: aws.String(key)})
 	if err != nil {
@@ -87,7 +91,9 @@ func (s *ObjectStore) Head(ctx context.Context, bucket, key string) (ObjectInfo,
 // Put stores body under key, holding at most PartSize bytes of it in memory. The returned
 // info has everything but LastModified, which S3 does not return on upload.
 func (s *ObjectStore) Put(ctx context.Context, bucket, key string, body io.Reader, contentType string) (ObjectInfo, error) {
-	first := make([]byte, s.partSize)
+	buf := partBuffers.Get().(*[]byte)
+	defer partBuffers.Put(buf)
+	first := *buf
 	n, err := io.ReadFull(body, first)
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return s.putOne(ctx, bucket, key, first[:n], contentType)

@@ -15,6 +15,9 @@ import (
 // MaxBatch is the most messages SQS takes or gives in one call.
 const MaxBatch = 10
 
+// maxWait is SQS's longest long poll.
+const maxWait = 20 * time.Second
+
 // Message is one message received from a queue.
 type Message struct {
 	ID string
@@ -166,8 +169,9 @@ func (q *Queues) sendChunk(ctx context.Context, url string, msgs []Outgoing, off
 	return nil
 }
 
-// Receive takes up to n messages (at most MaxBatch), long-polling for up to wait and hiding
-// them from other consumers for visibility; a zero visibility keeps the queue's own timeout.
+// Receive takes up to n messages (at most MaxBatch), long-polling for up to wait (at most
+// SQS's 20 seconds) and hiding them from other consumers for visibility; a zero visibility
+// keeps the queue's own timeout.
 func (q *Queues) Receive(ctx context.Context, queue string, n int, wait, visibility time.Duration) ([]Message, error) {
 	url, err := q.URL(ctx, queue)
 	if err != nil {
@@ -175,7 +179,7 @@ func (q *Queues) Receive(ctx context.Context, queue string, n int, wait, visibil
 	}
 	in := &sqs.ReceiveMessageInput{
 		QueueUrl: aws.String(url), MaxNumberOfMessages: int32(min(max(n, 1), MaxBatch)),
-		WaitTimeSeconds:             int32(wait / time.Second),
+		WaitTimeSeconds:             int32(min(wait, maxWait) / time.Second),
 		MessageSystemAttributeNames: []types.MessageSystemAttributeName{types.MessageSystemAttributeNameAll},
 		MessageAttributeNames:       []string{"All"},
 	}

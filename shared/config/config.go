@@ -189,6 +189,17 @@ func (c Config) validate() []error {
 // developer's machine or a test run, where secrets may fall back to generated ones.
 func (c Config) Deployed() bool { return c.Env != "local" && c.Env != "test" }
 
+// Flag returns the boolean key named by its environment name (a manifest entry's Flag).
+func (c Config) Flag(name string) (bool, error) {
+	v := reflect.ValueOf(c)
+	for i := range v.NumField() {
+		if v.Type().Field(i).Tag.Get("env") == name && v.Field(i).Kind() == reflect.Bool {
+			return v.Field(i).Bool(), nil
+		}
+	}
+	return false, fmt.Errorf("%s is not a boolean configuration key", name)
+}
+
 // AccessTokenTTL is ACCESS_TOKEN_EXPIRE_MINUTES as a duration.
 func (c Config) AccessTokenTTL() time.Duration {
 	return time.Duration(c.AccessTokenTTLMin) * time.Minute

@@ -80,3 +80,16 @@ func TestKeysDocumentAppendixA(t *testing.T) {
 		}
 	}
 }
+
+func TestFlag(t *testing.T) {
+	c, _ := FromLookup(lookup(map[string]string{"NURTURING_SCHEDULER_ENABLED": "false"}))
+	if on, err := c.Flag("NURTURING_SCHEDULER_ENABLED"); err != nil || on {
+		t.Fatalf("flag = %v, %v", on, err)
+	}
+	if on, err := c.Flag("DOCUMENT_GENERATION_ENABLED"); err != nil || !on {
+		t.Fatalf("flag = %v, %v", on, err)
+	}
+	if _, err := c.Flag("PORT"); err == nil {
+		t.Fatal("PORT is not a flag")
+	}
+}

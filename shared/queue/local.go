@@ -114,6 +114,7 @@ func scanMessage(row pgx.CollectableRow) (Message, error) {
 	var attrs []byte
 	err := row.Scan(&id, &m.Body, &attrs, &m.ReceiveCount, &m.LastError, &m.SentAt)
 	m.ID = strconv.FormatInt(id, 10)
+	m.Receipt = m.ID
 	if err == nil {
 		err = json.Unmarshal(attrs, &m.Attributes)
 	}

@@ -21,7 +21,10 @@ type Stats interface {
 
 // Message is a received message.
 type Message struct {
-	ID           string
+	ID string
+	// Receipt identifies this delivery to delete or retry it (SQS's receipt handle); locally
+	// it is the ID.
+	Receipt      string
 	Body         string
 	Attributes   map[string]string
 	ReceiveCount int

@@ -20,7 +20,7 @@ func TestNext(t *testing.T) {
 		{"cron(0 8 ? * MON-FRI *)", "2026-11-26T08:00:00Z"},
 		{"cron(0 8 ? * SAT *)", "2026-11-28T08:00:00Z"},
 		{"cron(0 9 1 JAN ? *)", "2027-01-01T09:00:00Z"},
-		{"cron(0 10 ? * 1 *)", "2026-11-29T10:00:00Z"}, // 1 = Sunday
+		{"cron(0 10 ? * 1 *)", "2026-11-29T10:00:00Z"},         // 1 = Sunday
 		{"cron(5,35 14 25 11 ? 2026)", "0001-01-01T00:00:00Z"}, // only in the past: never
 	}
 	for _, tt := range tests {

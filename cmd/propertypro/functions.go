@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"text/tabwriter"
+
+	"github.com/propertypro/propertypro/functions"
+	"github.com/propertypro/propertypro/shared/config"
+)
+
+type functionsCmd struct{}
+
+func (functionsCmd) Run(*env) error {
+	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "NAME\tKIND\tTRIGGER\tTIMEOUT\tMEMORY")
+	for _, fn := range functions.Manifest {
+		trigger := fn.Route
+		switch fn.Kind() {
+		case functions.KindTask:
+			trigger = "queue " + fn.Queue
+			if fn.Source != nil {
+				trigger += fmt.Sprintf(" ← s3://%s/%s", fn.Source.Bucket, fn.Source.Prefix)
+			}
+		case functions.KindSchedule:
+			trigger = fn.Schedule
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d MB\n", fn.Name, fn.Kind(), trigger, fn.Timeout, fn.MemoryMB)
+	}
+	return w.Flush()
+}
+
+type configCmd struct {
+	Markdown bool `help:"Print the reference as a Markdown table (as in the README)."`
+}
+
+func (c configCmd) Run(e *env) error {
+	if c.Markdown {
+		fmt.Println("| Variable | Default | Allowed | Description |")
+		fmt.Println("| --- | --- | --- | --- |")
+		for _, k := range config.Keys() {
+			fmt.Printf("| `%s` | %s | %s | %s |\n", k.Name, code(k.Default), k.Range, k.Doc)
+		}
+		return nil
+	}
+	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "VARIABLE\tSET\tDEFAULT\tDESCRIPTION")
+	for _, k := range config.Keys() {
+		set := "-"
+		if v, ok := os.LookupEnv(k.Name); ok && v != "" {
+			set = "yes"
+			if !k.Secret {
+				set = v
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", k.Name, set, k.Default, k.Doc)
+	}
+	return w.Flush()
+}
+
+func code(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "`" + s + "`"
+}

@@ -1,0 +1,75 @@
+// Command propertypro is the one CLI of PropertyPro: run the local platform, migrate the
+// database, invoke a function on an event, and the operator's other tools.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/alecthomas/kong"
+	"github.com/propertypro/propertypro/shared/config"
+	"github.com/propertypro/propertypro/shared/logging"
+	"github.com/propertypro/propertypro/shared/runner"
+)
+
+type cli struct {
+	Run       runCmd       `cmd:"" help:"Start the whole platform locally (HTTP API, queues, schedules, drops)."`
+	Migrate   migrateCmd   `cmd:"" help:"Apply, roll back or list database migrations."`
+	Invoke    invokeCmd    `cmd:"" help:"Run one function on a Lambda event (JSON file, or - for stdin) and print its result."`
+	DB        dbCmd        `cmd:"" name:"db" help:"Start, stop or locate the private Postgres under LOCAL_DIR."`
+	Functions functionsCmd `cmd:"" help:"List the functions of the manifest."`
+	Config    configCmd    `cmd:"" help:"List every configuration key with its value source and documentation."`
+}
+
+// env is what every command gets: validated configuration, a logger and a context that ends
+// on Ctrl-C or SIGTERM.
+type env struct {
+	ctx context.Context
+	cfg config.Config
+	log *slog.Logger
+}
+
+func main() {
+	var c cli
+	k := kong.Parse(&c, kong.Name("propertypro"),
+		kong.Description("PropertyPro: the backend of an AI-assisted CRM for Dubai real-estate brokerages."),
+		kong.UsageOnError())
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "propertypro: configuration is invalid:\n%v\n", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{ctx: ctx, cfg: cfg, log: logging.New(os.Stderr, cfg.LogLevel)}
+	if err := k.Run(e); err != nil {
+		fmt.Fprintf(os.Stderr, "propertypro %s: %v\n", k.Command(), err)
+		os.Exit(1)
+	}
+}
+
+// progress prints a human step on stderr, where it never mixes with a command's output.
+func progress(format string, args ...any) { fmt.Fprintf(os.Stderr, "• "+format+"\n", args...) }
+
+// database opens the database every command shares, migrating it first when asked.
+func (e *env) database(migrate bool) (*runner.Database, error) {
+	db, err := runner.OpenDatabase(e.ctx, e.cfg, int32(max(e.cfg.DBMaxConns, 8)), progress)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		n, err := db.Migrate(e.ctx)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("migrating: %w", err)
+		}
+		if n > 0 {
+			progress("applied %d migration(s)", n)
+		}
+	}
+	return db, nil
+}

@@ -1,0 +1,133 @@
+package runner
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/propertypro/propertypro/functions"
+)
+
+// DropsDir is where files stand in for S3 objects: DropsDir/<bucket>/<key>.
+func DropsDir(localDir string) string { return filepath.Join(localDir, "drops") }
+
+type fileState struct {
+	size  int64
+	mtime time.Time
+}
+
+// watchDrops announces each new or changed file under the drops folder as an S3
+// object-created event on the queue of the function whose Source matches, once per content.
+// A file is announced only after it stopped changing between two polls, so a copy in
+// progress is never read half-written.
+func (p *Platform) watchDrops(ctx context.Context) {
+	root := DropsDir(p.cfg.LocalDir)
+	for _, b := range functions.Buckets {
+		os.MkdirAll(filepath.Join(root, b), 0o755)
+	}
+	last := map[string]fileState{}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		seen := map[string]fileState{}
+		filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return nil
+			}
+			st := fileState{info.Size(), info.ModTime()}
+			seen[path] = st
+			if prev, ok := last[path]; ok && prev == st {
+				p.announce(ctx, root, path, st.size)
+			}
+			return nil
+		})
+		last = seen
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// announce sends the event unless this content was announced before. The event is sent
+// before it is recorded: a crash in between repeats the event, and consumers are idempotent.
+func (p *Platform) announce(ctx context.Context, root, path string, size int64) {
+	rel, _ := filepath.Rel(root, path)
+	bucket, key, ok := strings.Cut(filepath.ToSlash(rel), "/")
+	if !ok {
+		return
+	}
+	etag, err := fileMD5(path)
+	if err != nil {
+		return
+	}
+	var known bool
+	p.base.DB.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM local_drops WHERE bucket=$1 AND key=$2 AND etag=$3)",
+		bucket, key, etag).Scan(&known)
+	if known {
+		return
+	}
+	fn, ok := consumerOf(bucket, key)
+	if !ok {
+		p.log.WarnContext(ctx, "no function consumes this drop; see Source in functions/manifest.go",
+			"bucket", bucket, "key", key)
+	} else {
+		body, _ := json.Marshal(s3Event(bucket, key, etag, size))
+		if _, err := p.base.Queues.Send(ctx, fn.Queue, string(body), nil); err != nil {
+			p.log.ErrorContext(ctx, "announcing drop", "bucket", bucket, "key", key, "err", err)
+			return
+		}
+		p.log.InfoContext(ctx, "drop announced", "bucket", bucket, "key", key, "queue", fn.Queue)
+	}
+	p.base.DB.Exec(ctx, `INSERT INTO local_drops (bucket, key, etag, size) VALUES ($1, $2, $3, $4)
+		ON CONFLICT DO NOTHING`, bucket, key, etag, size)
+}
+
+// consumerOf finds the task function whose Source covers bucket/key.
+func consumerOf(bucket, key string) (functions.Function, bool) {
+	for _, fn := range functions.Manifest {
+		if fn.Source != nil && fn.Source.Bucket == bucket && strings.HasPrefix(key, fn.Source.Prefix) {
+			return fn, true
+		}
+	}
+	return functions.Function{}, false
+}
+
+// s3Event is the notification S3 would send; keys are URL-encoded as S3 encodes them.
+func s3Event(bucket, key, etag string, size int64) events.S3Event {
+	rec := events.S3EventRecord{EventVersion: "2.1", EventSource: "aws:s3", AWSRegion: "local",
+		EventTime: time.Now().UTC(), EventName: "ObjectCreated:Put"}
+	rec.S3.Bucket.Name = bucket
+	rec.S3.Bucket.Arn = "arn:aws:s3:::" + bucket
+	rec.S3.Object.Key = strings.ReplaceAll(url.QueryEscape(key), "%2F", "/")
+	rec.S3.Object.Size = size
+	rec.S3.Object.ETag = etag
+	return events.S3Event{Records: []events.S3EventRecord{rec}}
+}
+
+func fileMD5(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := md5.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,131 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/propertypro/propertypro/functions"
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/catalog"
+	"github.com/propertypro/propertypro/shared/config"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/queue"
+)
+
+// Platform is the local platform: every function of the manifest, built once.
+type Platform struct {
+	cfg      config.Config
+	log      *slog.Logger
+	base     platform.Boot
+	inbox    inbox
+	handlers map[string]platform.Handler
+	mux      *http.ServeMux
+	// Now is the clock of the scheduler; tests replace it.
+	Now func() time.Time
+}
+
+// New builds every function's handler over db. With AWS_ENDPOINT_URL set, queues are SQS on
+// that endpoint; otherwise the durable local queue in Postgres.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *Database) (*Platform, error) {
+	p := &Platform{cfg: cfg, log: log, handlers: map[string]platform.Handler{}, mux: http.NewServeMux(), Now: time.Now}
+	p.base = platform.Boot{Config: cfg, Log: log, DB: db.Pool, Runtime: "local"}
+	if cfg.AWSEndpointURL != "" {
+		sq, err := newSQSInbox(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		p.inbox, p.base.Queues, p.base.Depths = sq, sq.q, sq.q
+	} else {
+		lq := queue.NewLocal(db.Pool)
+		p.inbox, p.base.Queues, p.base.Depths = localInbox{lq}, lq, lq
+	}
+	builders := catalog.Builders()
+	for _, fn := range functions.Manifest {
+		if err := p.build(fn, builders[fn.Name]); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (p *Platform) build(fn functions.Function, build platform.Builder) error {
+	if build == nil {
+		return fmt.Errorf("function %s has no builder in shared/catalog", fn.Name)
+	}
+	b := p.boot(fn)
+	h, err := build(b)
+	if err != nil {
+		return fmt.Errorf("building %s: %w", fn.Name, err)
+	}
+	p.handlers[fn.Name] = h
+	if fn.Kind() == functions.KindHTTP {
+		api.Mount(p.mux, api.Routes()[fn.Name], b)
+	}
+	return nil
+}
+
+// boot is the function's own copy of the shared boot.
+func (p *Platform) boot(fn functions.Function) *platform.Boot {
+	b := p.base
+	b.Fn = fn
+	return &b
+}
+
+// Handler serves every HTTP function with the manifest's routes, behind the same middleware
+// as in Lambda.
+func (p *Platform) Handler() http.Handler { return api.Middleware(p.log, p.mux) }
+
+// Invoke runs one function on a raw Lambda event, as `propertypro invoke` does.
+func (p *Platform) Invoke(ctx context.Context, name string, event []byte) ([]byte, error) {
+	fn, err := functions.Lookup(name)
+	if err != nil {
+		return nil, err
+	}
+	return p.handlers[name].Invoke(ctx, fn, p.log, event)
+}
+
+// Run serves HTTP on HOST:PORT and runs consumers, schedules and the drops watcher until ctx
+// ends, then stops them all and waits for work in flight to finish.
+func (p *Platform) Run(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", p.cfg.Addr())
+	if err != nil {
+		return fmt.Errorf("HOST/PORT: cannot listen on %s: %w", p.cfg.Addr(), err)
+	}
+	srv := &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	var wg sync.WaitGroup
+	for _, fn := range functions.Manifest {
+		switch fn.Kind() {
+		case functions.KindTask:
+			wg.Add(1)
+			go func() { defer wg.Done(); p.consume(ctx, fn) }()
+		case functions.KindSchedule:
+			wg.Add(1)
+			go func() { defer wg.Done(); p.schedule(ctx, fn) }()
+		}
+	}
+	wg.Add(1)
+	go func() { defer wg.Done(); p.watchDrops(ctx) }()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	srv.Shutdown(shutdownCtx)
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
