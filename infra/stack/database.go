@@ -38,8 +38,6 @@ func (b *builder) addDatabase() {
 		VpcSubnets: &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
 		RequireTLS: jsii.Bool(true),
 	})
-	// A retained database is useless without its password, so the secret lives as long.
-	instance.Secret().ApplyRemovalPolicy(b.cfg.secretRemoval())
 	proxy.Connections().AllowFrom(clients, awsec2.Port_Tcp(jsii.Number(postgresPort)), jsii.String("Lambda functions with Database access"))
 	b.db = &database{vpc: vpc, clients: clients, proxy: proxy, secret: instance.Secret()}
 	b.output("DatabaseProxyEndpoint", "Postgres host for clients (RDS Proxy, TLS required)", proxy.Endpoint())
@@ -65,6 +63,12 @@ func (b *builder) newVpc(scope constructs.Construct) awsec2.Vpc {
 }
 
 func (b *builder) newPostgres(scope constructs.Construct, vpc awsec2.Vpc) awsrds.DatabaseInstance {
+	secret := awsrds.NewDatabaseSecret(scope, jsii.String("Secret"), &awsrds.DatabaseSecretProps{
+		Username:   jsii.String("propertypro"),
+		SecretName: jsii.String("propertypro/" + string(b.props.Env) + "/database"),
+	})
+	// A retained database is useless without its password, so the secret lives as long.
+	secret.ApplyRemovalPolicy(b.cfg.secretRemoval())
 	return awsrds.NewDatabaseInstance(scope, jsii.String("Postgres"), &awsrds.DatabaseInstanceProps{
 		Engine: awsrds.DatabaseInstanceEngine_Postgres(&awsrds.PostgresInstanceEngineProps{
 			Version: awsrds.PostgresEngineVersion_VER_17(),
@@ -72,7 +76,7 @@ func (b *builder) newPostgres(scope constructs.Construct, vpc awsec2.Vpc) awsrds
 		InstanceType:        awsec2.InstanceType_Of(awsec2.InstanceClass_BURSTABLE4_GRAVITON, b.cfg.dbInstance),
 		Vpc:                 vpc,
 		VpcSubnets:          &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
-		Credentials:         awsrds.Credentials_FromGeneratedSecret(jsii.String("propertypro"), nil),
+		Credentials:         awsrds.Credentials_FromSecret(secret, nil),
 		DatabaseName:        jsii.String(DatabaseName),
 		AllocatedStorage:    jsii.Number(20),
 		MaxAllocatedStorage: jsii.Number(200),

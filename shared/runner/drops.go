@@ -81,7 +81,7 @@ func (p *Platform) announce(ctx context.Context, root, path string, size int64) 
 	if known {
 		return
 	}
-	fn, ok := consumerOf(bucket, key)
+	fn, ok := consumerOf(p.manifest, bucket, key)
 	if !ok {
 		p.log.WarnContext(ctx, "no function consumes this drop; see Source in functions/manifest.go",
 			"bucket", bucket, "key", key)
@@ -98,8 +98,8 @@ func (p *Platform) announce(ctx context.Context, root, path string, size int64) 
 }
 
 // consumerOf finds the task function whose Source covers bucket/key.
-func consumerOf(bucket, key string) (functions.Function, bool) {
-	for _, fn := range functions.Manifest {
+func consumerOf(manifest []functions.Function, bucket, key string) (functions.Function, bool) {
+	for _, fn := range manifest {
 		if fn.Source != nil && fn.Source.Bucket == bucket && strings.HasPrefix(key, fn.Source.Prefix) {
 			return fn, true
 		}

@@ -20,6 +20,7 @@ import (
 
 // Platform is the local platform: every function of the manifest, built once.
 type Platform struct {
+	manifest []functions.Function
 	cfg      config.Config
 	log      *slog.Logger
 	base     platform.Boot
@@ -30,10 +31,17 @@ type Platform struct {
 	Now func() time.Time
 }
 
-// New builds every function's handler over db. With AWS_ENDPOINT_URL set, queues are SQS on
-// that endpoint; otherwise the durable local queue in Postgres.
+// New builds every function of the manifest over db. With AWS_ENDPOINT_URL set, queues are
+// SQS on that endpoint; otherwise the durable local queue in Postgres.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *Database) (*Platform, error) {
-	p := &Platform{cfg: cfg, log: log, handlers: map[string]platform.Handler{}, mux: http.NewServeMux(), Now: time.Now}
+	return NewWith(ctx, cfg, log, db, functions.Manifest, catalog.Builders())
+}
+
+// NewWith builds the given functions with the given builders (tests add functions of their own).
+func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, db *Database,
+	manifest []functions.Function, builders map[string]platform.Builder) (*Platform, error) {
+	p := &Platform{manifest: manifest, cfg: cfg, log: log, handlers: map[string]platform.Handler{},
+		mux: http.NewServeMux(), Now: time.Now}
 	p.base = platform.Boot{Config: cfg, Log: log, DB: db.Pool, Runtime: "local"}
 	if cfg.AWSEndpointURL != "" {
 		sq, err := newSQSInbox(ctx, cfg)
@@ -45,8 +53,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, db *Database)
 		lq := queue.NewLocal(db.Pool)
 		p.inbox, p.base.Queues, p.base.Depths = localInbox{lq}, lq, lq
 	}
-	builders := catalog.Builders()
-	for _, fn := range functions.Manifest {
+	for _, fn := range manifest {
 		if err := p.build(fn, builders[fn.Name]); err != nil {
 			return nil, err
 		}
@@ -64,8 +71,8 @@ func (p *Platform) build(fn functions.Function, build platform.Builder) error {
 		return fmt.Errorf("building %s: %w", fn.Name, err)
 	}
 	p.handlers[fn.Name] = h
-	if fn.Kind() == functions.KindHTTP {
-		api.Mount(p.mux, api.Routes()[fn.Name], b)
+	if r, ok := api.Routes()[fn.Name]; ok && fn.Kind() == functions.KindHTTP {
+		api.Mount(p.mux, r, b)
 	}
 	return nil
 }
@@ -83,11 +90,12 @@ func (p *Platform) Handler() http.Handler { return api.Middleware(p.log, p.mux) 
 
 // Invoke runs one function on a raw Lambda event, as `propertypro invoke` does.
 func (p *Platform) Invoke(ctx context.Context, name string, event []byte) ([]byte, error) {
-	fn, err := functions.Lookup(name)
-	if err != nil {
-		return nil, err
+	for _, fn := range p.manifest {
+		if fn.Name == name {
+			return p.handlers[name].Invoke(ctx, fn, p.log, event)
+		}
 	}
-	return p.handlers[name].Invoke(ctx, fn, p.log, event)
+	return nil, fmt.Errorf("no function %q in the manifest", name)
 }
 
 // Run serves HTTP on HOST:PORT and runs consumers, schedules and the drops watcher until ctx
@@ -99,7 +107,7 @@ func (p *Platform) Run(ctx context.Context, ready func(addr string)) error {
 	}
 	srv := &http.Server{Handler: p.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	var wg sync.WaitGroup
-	for _, fn := range functions.Manifest {
+	for _, fn := range p.manifest {
 		switch fn.Kind() {
 		case functions.KindTask:
 			wg.Add(1)

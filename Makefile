@@ -1,0 +1,54 @@
+# PropertyPro — the two commands a new user needs are `make run` and `make test`.
+SHELL := /bin/bash
+GO ?= go
+FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
+LAMBDA_FLAGS := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
+BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w"
+
+.PHONY: run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
+
+help: ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+run: ## Start the whole platform locally on http://127.0.0.1:8080 (Ctrl-C stops it).
+	$(GO) run ./cmd/propertypro run
+
+test: test-go test-infra ## Run every test (starts a private Postgres when TEST_DATABASE_URL is unset).
+
+test-go:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-infra:
+	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+build: ## Build build/<function>/bootstrap for every function (linux/arm64, for Lambda).
+	@for f in $(FUNCTIONS); do \
+	  echo "build/$$f/bootstrap"; \
+	  $(LAMBDA_FLAGS) $(GO) build $(BUILD_FLAGS) -o build/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+
+build-host: ## Build every function for this machine (for aws-lambda-rie) into build/host/<function>.
+	@for f in $(FUNCTIONS); do \
+	  CGO_ENABLED=0 $(GO) build $(BUILD_FLAGS) -o build/host/$$f ./functions/$$f || exit 1; \
+	done
+
+synth: build ## Write cdk.out/ (ENV=dev|staging|prod, default dev).
+	cd infra && $(GO) run . -c env=$${ENV:-dev}
+
+bench-coldstart: ## Cold start of /health/ready under aws-lambda-rie vs a hello-world Lambda.
+	$(GO) run ./bench/coldstart
+
+bench: bench-coldstart ## Run every benchmark and print figures with their ratios.
+
+emulator-start: ## Start the AWS emulator (moto) on 127.0.0.1:4566 and create buckets and queues.
+	localstack/moto.sh start
+
+emulator-stop:
+	localstack/moto.sh stop
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+clean: ## Remove build outputs (keeps .local/ data).
+	rm -rf build cdk.out
