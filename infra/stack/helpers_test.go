@@ -47,7 +47,7 @@ func testManifest() []functions.Function {
 			Name: "task-index-document", Summary: "Indexes a document.", Queue: "index-document",
 			Source:  &functions.S3Source{Bucket: functions.BucketDocuments},
 			Timeout: 2 * time.Minute, MemoryMB: 512,
-			Access:  functions.Access{AI: true, VectorStore: true, ReadBuckets: []string{functions.BucketDocuments}},
+			Access: functions.Access{AI: true, VectorStore: true, ReadBuckets: []string{functions.BucketDocuments}},
 		},
 		{
 			Name: "cron-nurture-due", Summary: "Finds leads due for nurturing.", Schedule: "rate(15 minutes)",

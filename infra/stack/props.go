@@ -110,10 +110,10 @@ func (p Props) queueOwners() (map[string]string, []error) {
 			continue
 		}
 		if prev, ok := owners[f.Queue]; ok {
-			errs = append(errs, fmt.Errorf("queue %q: consumed by both %q and %q", f.Queue, prev, f.Name))
+			errs = append(errs, fmt.Errorf("function %q: queue %q is already consumed by %q", f.Name, f.Queue, prev))
 		}
 		if !validName(f.Queue) {
-			errs = append(errs, fmt.Errorf("queue %q: use lower-case letters, digits and '-'", f.Queue))
+			errs = append(errs, fmt.Errorf("function %q: queue %q: use lower-case letters, digits and '-'", f.Name, f.Queue))
 		}
 		owners[f.Queue] = f.Name
 	}

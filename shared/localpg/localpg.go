@@ -66,6 +66,9 @@ func (c Cluster) Ensure(ctx context.Context, databases ...string) (Server, error
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return Server{}, err
 	}
+	if err := reachable(c.Dir); err != nil {
+		return Server{}, err
+	}
 	unlock, err := lockFile(filepath.Join(c.Dir, "lock"))
 	if err != nil {
 		return Server{}, err
@@ -232,6 +235,29 @@ func serviceUser() (uid, gid uint32, ok bool) {
 		return uint32(uid), uint32(gid), true
 	}
 	return 65534, 65534, true
+}
+
+// reachable checks, when Postgres must run as another user, that it can traverse every
+// folder down to dir: a home folder with mode 700 would make initdb fail obscurely.
+func reachable(dir string) error {
+	uid, _, ok := serviceUser()
+	if !ok {
+		return nil
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		st, _ := info.Sys().(*syscall.Stat_t)
+		if info.Mode().Perm()&0o001 == 0 && (st == nil || st.Uid != uid) {
+			return fmt.Errorf("Postgres runs as an unprivileged user that cannot enter %s: run `chmod o+x %s` "+
+				"or set LOCAL_DIR to a folder it can reach (e.g. /var/tmp/propertypro)", d, d)
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 // binary finds a PostgreSQL program on PATH, else in the newest /usr/lib/postgresql/*/bin.

@@ -25,7 +25,7 @@ var (
 )
 
 // DatabaseURL is the server tests use: TEST_DATABASE_URL, else the project's private
-// Postgres under .local/ (started if needed, as `make run` does) with a propertypro_test
+// Postgres under LOCAL_DIR or .local/ (started if needed, as `make run` does) with a propertypro_test
 // database.
 func DatabaseURL(t testing.TB) string {
 	t.Helper()
@@ -34,12 +34,16 @@ func DatabaseURL(t testing.TB) string {
 			baseURL = u
 			return
 		}
-		root, err := RepoRoot()
-		if err != nil {
-			baseErr = err
-			return
+		dir := os.Getenv("LOCAL_DIR")
+		if dir == "" {
+			root, err := RepoRoot()
+			if err != nil {
+				baseErr = err
+				return
+			}
+			dir = filepath.Join(root, ".local")
 		}
-		srv, err := localpg.New(filepath.Join(root, ".local")).Ensure(context.Background(), "propertypro_test")
+		srv, err := localpg.New(dir).Ensure(context.Background(), "propertypro_test")
 		baseURL, baseErr = srv.URL("propertypro_test"), err
 	})
 	if baseErr != nil {
