@@ -20,6 +20,7 @@ type cli struct {
 	Run       runCmd       `cmd:"" help:"Start the whole platform locally (HTTP API, queues, schedules, drops)."`
 	Migrate   migrateCmd   `cmd:"" help:"Apply, roll back or list database migrations."`
 	Invoke    invokeCmd    `cmd:"" help:"Run one function on a Lambda event (JSON file, or - for stdin) and print its result."`
+	Users     usersCmd     `cmd:"" help:"Manage users from the command line."`
 	DB        dbCmd        `cmd:"" name:"db" help:"Start, stop or locate the private Postgres under LOCAL_DIR."`
 	Functions functionsCmd `cmd:"" help:"List the functions of the manifest."`
 	Config    configCmd    `cmd:"" help:"List every configuration key with its value source and documentation."`
@@ -41,6 +42,10 @@ func main() {
 	cfg, err := config.Load()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "propertypro: configuration is invalid:\n%v\n", err)
+		os.Exit(2)
+	}
+	if err := runner.LocalSecrets(&cfg); err != nil {
+		fmt.Fprintf(os.Stderr, "propertypro: local secrets under %s: %v\n", cfg.LocalDir, err)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -12,47 +12,46 @@ import (
 	"github.com/propertypro/propertypro/functions"
 )
 
+// TestMain stops the jsii kernel (a Node process) once all tests are done.
 func TestMain(m *testing.M) {
-	// The machines ship Node 20, which jsii flags as end-of-life in a banner that would bury
-	// test failures; jsii silences it only for the majors listed.
-	os.Setenv("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 	code := m.Run()
 	jsii.Close()
 	os.Exit(code)
 }
 
 // testManifest extends the real manifest with the trigger kinds it may not have yet, so
-// that queue, notification and schedule code paths are exercised.
+// that queue, notification and schedule code paths are exercised. Names, routes and queues
+// say "test" so they never clash with entries the real manifest gains later.
 func testManifest() []functions.Function {
 	extra := []functions.Function{
 		{
-			Name: "api-listings-get", Summary: "One listing.", Route: "GET /v1/listings/{id}",
+			Name: "api-test-item-get", Summary: "One item.", Route: "GET /test/items/{id}",
 			Timeout: 5 * time.Second, MemoryMB: 256, Access: functions.Access{Database: true},
 		},
 		{
-			Name: "api-drops-upload", Summary: "Accepts a data drop.", Route: "POST /v1/drops",
+			Name: "api-test-upload", Summary: "Accepts a data drop.", Route: "POST /test/uploads",
 			Timeout: 10 * time.Second, MemoryMB: 256,
 			Access: functions.Access{WriteBuckets: []string{functions.BucketDataDrops}},
 		},
 		{
-			Name: "task-ingest-file", Summary: "Loads a dropped file.", Queue: "ingest-file",
-			Source:  &functions.S3Source{Bucket: functions.BucketDataDrops, Prefix: "incoming/"},
+			Name: "task-test-ingest", Summary: "Loads a dropped file.", Queue: "test-ingest",
+			Source:  &functions.S3Source{Bucket: functions.BucketDataDrops, Prefix: "test-incoming/"},
 			Timeout: 5 * time.Minute, MemoryMB: 1024,
 			Access: functions.Access{
 				Database: true, ReadBuckets: []string{functions.BucketDataDrops},
-				SendQueues: []string{"index-document"},
+				SendQueues: []string{"test-index"},
 			},
 		},
 		{
-			Name: "task-index-document", Summary: "Indexes a document.", Queue: "index-document",
+			Name: "task-test-index", Summary: "Indexes a document.", Queue: "test-index",
 			Source:  &functions.S3Source{Bucket: functions.BucketDocuments},
 			Timeout: 2 * time.Minute, MemoryMB: 512,
 			Access: functions.Access{AI: true, VectorStore: true, ReadBuckets: []string{functions.BucketDocuments}},
 		},
 		{
-			Name: "cron-nurture-due", Summary: "Finds leads due for nurturing.", Schedule: "rate(15 minutes)",
+			Name: "cron-test-nurture", Summary: "Finds leads due for nurturing.", Schedule: "rate(15 minutes)",
 			Timeout: time.Minute, MemoryMB: 256,
-			Access: functions.Access{Database: true, SendQueues: []string{"ingest-file"}},
+			Access: functions.Access{Database: true, SendQueues: []string{"test-ingest"}},
 		},
 	}
 	return append(append([]functions.Function{}, functions.Manifest...), extra...)

@@ -255,6 +255,11 @@ func TestDatabase(t *testing.T) {
 	for _, c := range synthCases {
 		t.Run(c.name, func(t *testing.T) {
 			tpl := c.template(t)
+			if !slices.ContainsFunc(c.manifest, func(f functions.Function) bool { return f.Access.Database }) {
+				tpl.ResourceCountIs(jsii.String("AWS::RDS::DBInstance"), jsii.Number(0))
+				tpl.ResourceCountIs(jsii.String("AWS::EC2::VPC"), jsii.Number(0))
+				return
+			}
 			tpl.ResourceCountIs(jsii.String("AWS::RDS::DBInstance"), jsii.Number(1))
 			tpl.HasResourceProperties(jsii.String("AWS::RDS::DBInstance"), map[string]any{
 				"Engine": "postgres", "StorageEncrypted": true, "PubliclyAccessible": false, "DBName": DatabaseName,
@@ -263,6 +268,7 @@ func TestDatabase(t *testing.T) {
 				"EngineFamily": "POSTGRESQL", "RequireTLS": true,
 			})
 			tpl.ResourceCountIs(jsii.String("AWS::EC2::NatGateway"), jsii.Number(c.env.settings().natGateways))
+			// Two AZs × (public, app, data).
 			tpl.ResourceCountIs(jsii.String("AWS::EC2::Subnet"), jsii.Number(6))
 		})
 	}

@@ -31,9 +31,18 @@ type Route func(api huma.API, op huma.Operation, b *platform.Boot)
 // their own Route instead, so that each carries only its own code.
 func Routes() map[string]Route {
 	return map[string]Route{
-		"api-health":       HealthLive,
-		"api-health-ready": HealthReady,
-		"api-openapi":      OpenAPIDocument,
+		"api-health":           HealthLive,
+		"api-health-ready":     HealthReady,
+		"api-openapi":          OpenAPIDocument,
+		"api-auth-login":       AuthLogin,
+		"api-auth-refresh":     AuthRefresh,
+		"api-auth-logout":      AuthLogout,
+		"api-me":               Me,
+		"api-users-list":       UsersList,
+		"api-users-create":     UsersCreate,
+		"api-users-get":        UsersGet,
+		"api-users-update":     UsersUpdate,
+		"api-users-deactivate": UsersDeactivate,
 	}
 }
 
@@ -50,7 +59,11 @@ func Builder(r Route) platform.Builder {
 // Mount registers b's function's operation on mux (the local runner mounts every function
 // on one mux; a Lambda mounts its own alone).
 func Mount(mux *http.ServeMux, r Route, b *platform.Boot) {
-	r(humago.New(mux, newConfig()), operation(b.Fn), b)
+	op := operation(b.Fn)
+	if !b.Fn.Public {
+		op.Middlewares = huma.Middlewares{authenticate(lazy(b, identityService))}
+	}
+	r(humago.New(mux, newConfig()), op, b)
 }
 
 // Document builds the OpenAPI document of every HTTP function in manifest.

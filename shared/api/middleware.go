@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -25,6 +26,7 @@ func Middleware(log *slog.Logger, mux *http.ServeMux) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", id)
 		ctx := logging.WithFields(r.Context(), logging.Fields{RequestID: id})
+		ctx = context.WithValue(ctx, remoteAddrKey{}, r.RemoteAddr)
 		r = r.WithContext(ctx)
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {

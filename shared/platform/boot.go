@@ -2,6 +2,8 @@ package platform
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 
@@ -58,6 +60,11 @@ func BootLambda(ctx context.Context, name string) (*Boot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.JWTSecret == "" && !cfg.Deployed() {
+		// Outside deployed environments (aws-lambda-rie, tests) a per-process key keeps
+		// tokens unforgeable; config.Load refuses a deployed environment without one.
+		cfg.JWTSecret = randomKey()
+	}
 	b := &Boot{Fn: fn, Config: cfg, Log: logging.ForLambda(cfg.LogLevel), Runtime: "lambda"}
 	if _, err := telemetry.Setup(ctx, telemetry.Settings{Service: name, Exporter: cfg.OTelExporter,
 		Endpoint: cfg.OTelEndpoint}); err != nil {
@@ -78,4 +85,10 @@ func openDB(ctx context.Context, cfg config.Config, name string) (*pgxpool.Pool,
 	}
 	return postgres.Open(ctx, postgres.Settings{URL: url, MaxConns: int32(cfg.DBMaxConns),
 		StatementTimeout: cfg.DBStatementTimout, AppName: name})
+}
+
+func randomKey() string {
+	b := make([]byte, 32)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -39,6 +39,9 @@ func testConfig(t *testing.T) config.Config {
 		t.Fatal(err)
 	}
 	cfg.Port = 0
+	if err := runner.LocalSecrets(&cfg); err != nil {
+		t.Fatal(err)
+	}
 	return cfg
 }
 
@@ -63,8 +66,14 @@ func TestEverySampleEventInvokes(t *testing.T) {
 				}
 				if fn.Kind() == functions.KindHTTP {
 					var resp events.APIGatewayV2HTTPResponse
-					if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode != 200 {
+					if err := json.Unmarshal(out, &resp); err != nil || resp.StatusCode >= 500 {
 						t.Fatalf("status %d: %s", resp.StatusCode, out)
+					}
+					if resp.StatusCode >= 400 && resp.Headers["Content-Type"] != "application/problem+json" {
+						t.Fatalf("error without problem+json: %s", out)
+					}
+					if fn.Public && fn.Method() == "GET" && resp.StatusCode != 200 {
+						t.Fatalf("public GET answered %d: %s", resp.StatusCode, out)
 					}
 				}
 			})

@@ -1,0 +1,223 @@
+package api
+
+import (
+	"context"
+	"net"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/propertypro/propertypro/shared/access"
+	"github.com/propertypro/propertypro/shared/identity"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+// loginLock is how long an account or IP stays locked after RATE_LIMIT_LOGIN_ATTEMPTS failures.
+const loginLock = 15 * time.Minute
+
+type loginInput struct {
+	Body struct {
+		Email    string `json:"email" maxLength:"254" doc:"The user's email."`
+		Password string `json:"password" maxLength:"256"`
+	}
+}
+
+type tokensOutput struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         identity.TokenPair
+}
+
+func tokens(p identity.TokenPair) *tokensOutput {
+	return &tokensOutput{CacheControl: "no-store", Body: p}
+}
+
+// AuthLogin is POST /v1/auth/login.
+func AuthLogin(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 401, 429)
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, in *loginInput) (*tokensOutput, error) {
+		pair, err := svc().Login(ctx, in.Body.Email, in.Body.Password, clientIP(ctx))
+		if err != nil {
+			return nil, err
+		}
+		return tokens(pair), nil
+	})
+}
+
+type refreshInput struct {
+	Body struct {
+		RefreshToken string `json:"refresh_token" maxLength:"512"`
+	}
+}
+
+// AuthRefresh is POST /v1/auth/refresh.
+func AuthRefresh(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Description = "Rotates the refresh token: the one presented stops working. Presenting a used one again revokes its whole family."
+	op.Errors = append(op.Errors, 401)
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, in *refreshInput) (*tokensOutput, error) {
+		pair, err := svc().Refresh(ctx, in.Body.RefreshToken)
+		if err != nil {
+			return nil, err
+		}
+		return tokens(pair), nil
+	})
+}
+
+// AuthLogout is POST /v1/auth/logout: ends every session of the caller.
+func AuthLogout(api huma.API, op huma.Operation, b *platform.Boot) {
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return nil, svc().Logout(ctx, a)
+	})
+}
+
+type userOutput struct {
+	ETag string `header:"ETag"`
+	Body identity.User
+}
+
+func userOut(u identity.User) *userOutput { return &userOutput{ETag: etag(u.Version), Body: u} }
+
+// Me is GET /v1/me.
+func Me(api huma.API, op huma.Operation, b *platform.Boot) {
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		u, err := svc().Me(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		return userOut(u), nil
+	})
+}
+
+type usersOutput struct {
+	Body struct {
+		Items []identity.User `json:"items"`
+	}
+}
+
+// UsersList is GET /v1/users.
+func UsersList(api huma.API, op huma.Operation, b *platform.Boot) {
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		Role   access.Role `query:"role" enum:"admin,manager,agent,compliance_officer,reviewer"`
+		Active string      `query:"active" enum:"true,false"`
+	}) (*usersOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		f := identity.UserFilter{Role: in.Role}
+		if in.Active != "" {
+			on := in.Active == "true"
+			f.Active = &on
+		}
+		users, err := svc().ListUsers(ctx, a, f)
+		out := &usersOutput{}
+		out.Body.Items = users
+		return out, err
+	})
+}
+
+// UsersCreate is POST /v1/users (admins).
+func UsersCreate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.DefaultStatus = 201
+	op.Errors = append(op.Errors, 409, 422)
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, in *struct{ Body identity.NewUser }) (*userOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		u, err := svc().CreateUser(ctx, a, in.Body)
+		if err != nil {
+			return nil, err
+		}
+		return userOut(u), nil
+	})
+}
+
+type userID struct {
+	ID string `path:"id" maxLength:"64" doc:"User id."`
+}
+
+// UsersGet is GET /v1/users/{id}.
+func UsersGet(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404)
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		u, err := svc().GetUser(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return userOut(u), nil
+	})
+}
+
+// UsersUpdate is PATCH /v1/users/{id} (admins): role, team, BRN, name, active.
+func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 409, 412, 422)
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		userID
+		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
+		Body    identity.UserPatch
+	}) (*userOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		u, err := svc().UpdateUser(ctx, a, in.ID, in.Body, version)
+		if err != nil {
+			return nil, err
+		}
+		return userOut(u), nil
+	})
+}
+
+// UsersDeactivate is DELETE /v1/users/{id} (admins): the user can no longer sign in; their
+// records stay.
+func UsersDeactivate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 409)
+	svc := lazy(b, identityService)
+	handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		off := false
+		u, err := svc().UpdateUser(ctx, a, in.ID, identity.UserPatch{Active: &off}, 0)
+		if err != nil {
+			return nil, err
+		}
+		return userOut(u), nil
+	})
+}
+
+// clientIP is the caller's address as API Gateway or the local server saw it (never a
+// client-supplied header, which anyone can forge to dodge the login lock).
+func clientIP(ctx context.Context) string {
+	addr, _ := ctx.Value(remoteAddrKey{}).(string)
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return host
+	}
+	return addr
+}
+
+type remoteAddrKey struct{}
