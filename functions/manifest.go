@@ -8,6 +8,7 @@ package functions
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -94,116 +95,10 @@ const (
 // Buckets are the S3 buckets the platform owns.
 var Buckets = []string{BucketDataDrops, BucketDocuments}
 
-// Manifest is every function of the platform.
-var Manifest = []Function{
-	{
-		Name:     "api-health",
-		Summary:  "Liveness: answers 200 while the process can serve.",
-		Route:    "GET /health",
-		Public:   true,
-		Timeout:  3 * time.Second,
-		MemoryMB: 128,
-	},
-	{
-		Name:     "api-health-ready",
-		Summary:  "Readiness: checks every dependency and reports status and latency; 503 when a required one is down.",
-		Route:    "GET /health/ready",
-		Public:   true,
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true, VectorStore: true, AI: true},
-	},
-	{
-		Name:     "api-openapi",
-		Summary:  "The OpenAPI 3.1 document of every HTTP function, generated from code.",
-		Route:    "GET /openapi.json",
-		Public:   true,
-		Timeout:  5 * time.Second,
-		MemoryMB: 256,
-	},
-	{
-		Name:     "api-auth-login",
-		Summary:  "Signs in with email and password; returns access and refresh tokens.",
-		Route:    "POST /v1/auth/login",
-		Public:   true,
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-auth-refresh",
-		Summary:  "Rotates a refresh token for a new pair; reuse of an old one revokes its family.",
-		Route:    "POST /v1/auth/refresh",
-		Public:   true,
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-auth-logout",
-		Summary:  "Ends every session of the caller.",
-		Route:    "POST /v1/auth/logout",
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-me",
-		Summary:  "The caller's own user.",
-		Route:    "GET /v1/me",
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-users-list",
-		Summary:  "Lists the users of the caller's brokerage (admins and managers).",
-		Route:    "GET /v1/users",
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-users-create",
-		Summary:  "Creates a user in the caller's brokerage (admins).",
-		Route:    "POST /v1/users",
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-users-get",
-		Summary:  "One user of the caller's brokerage.",
-		Route:    "GET /v1/users/{id}",
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-users-update",
-		Summary:  "Changes a user's role, team, BRN, name or active flag (admins; If-Match).",
-		Route:    "PATCH /v1/users/{id}",
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "api-users-deactivate",
-		Summary:  "Deactivates a user: they can no longer sign in; their records stay.",
-		Route:    "DELETE /v1/users/{id}",
-		Timeout:  10 * time.Second,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-	{
-		Name:     "cron-db-maintenance",
-		Summary:  "Refreshes planner statistics (ANALYZE) under an advisory lock so overlapping runs are harmless.",
-		Schedule: "cron(30 0 * * ? *)",
-		Timeout:  5 * time.Minute,
-		MemoryMB: 256,
-		Access:   Access{Database: true},
-	},
-}
+// Manifest is every function of the platform: one list, assembled from the areas below so
+// that each area's functions sit beside each other.
+var Manifest = slices.Concat(platformFunctions, identityFunctions, locationFunctions, listingFunctions,
+	leadFunctions, dealFunctions, insightFunctions)
 
 // Lookup returns the manifest entry with the given name.
 func Lookup(name string) (Function, error) {

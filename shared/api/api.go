@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -30,6 +31,15 @@ type Route func(api huma.API, op huma.Operation, b *platform.Boot)
 // Routes maps every HTTP function of the manifest to its operation. Lambda binaries name
 // their own Route instead, so that each carries only its own code.
 func Routes() map[string]Route {
+	all := map[string]Route{}
+	for _, area := range []map[string]Route{platformRoutes(), identityRoutes(), locationRoutes(),
+		listingRoutes(), leadRoutes(), dealRoutes(), insightRoutes()} {
+		maps.Copy(all, area)
+	}
+	return all
+}
+
+func platformRoutes() map[string]Route {
 	return map[string]Route{
 		"api-health":           HealthLive,
 		"api-health-ready":     HealthReady,

@@ -11,6 +11,20 @@ import (
 	"github.com/propertypro/propertypro/shared/platform"
 )
 
+func identityRoutes() map[string]Route {
+	return map[string]Route{
+		"api-auth-login":       AuthLogin,
+		"api-auth-refresh":     AuthRefresh,
+		"api-auth-logout":      AuthLogout,
+		"api-me":               Me,
+		"api-users-list":       UsersList,
+		"api-users-create":     UsersCreate,
+		"api-users-get":        UsersGet,
+		"api-users-update":     UsersUpdate,
+		"api-users-deactivate": UsersDeactivate,
+	}
+}
+
 // loginLock is how long an account or IP stays locked after RATE_LIMIT_LOGIN_ATTEMPTS failures.
 const loginLock = 15 * time.Minute
 

@@ -1,0 +1,4 @@
+package functions
+
+// dealFunctions are viewings and deals.
+var dealFunctions = []Function{}

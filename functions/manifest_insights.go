@@ -1,0 +1,4 @@
+package functions
+
+// insightFunctions are analytics and the audit trail.
+var insightFunctions = []Function{}

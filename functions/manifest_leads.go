@@ -1,0 +1,4 @@
+package functions
+
+// leadFunctions are leads, their activities and tasks.
+var leadFunctions = []Function{}

@@ -1,0 +1,4 @@
+package functions
+
+// listingFunctions are property listings.
+var listingFunctions = []Function{}

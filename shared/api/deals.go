@@ -1,0 +1,3 @@
+package api
+
+func dealRoutes() map[string]Route { return map[string]Route{} }

@@ -1,0 +1,3 @@
+package api
+
+func insightRoutes() map[string]Route { return map[string]Route{} }

@@ -1,0 +1,3 @@
+package api
+
+func leadRoutes() map[string]Route { return map[string]Route{} }

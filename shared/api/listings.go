@@ -1,0 +1,3 @@
+package api
+
+func listingRoutes() map[string]Route { return map[string]Route{} }

@@ -1,0 +1,3 @@
+package api
+
+func locationRoutes() map[string]Route { return map[string]Route{} }
