@@ -1,8 +1,9 @@
--- Sign-in: refresh-token families, login lock-out, per-user request budgets; and the column
+-- Sign-in: refresh-token families, login lock-out, per-user request budgets; and the counter
 -- that lets logout and deactivation invalidate access tokens already issued.
 
 -- +goose Up
-ALTER TABLE users ADD COLUMN tokens_valid_after timestamptz NOT NULL DEFAULT 'epoch';
+-- Bumped by logout and deactivation: access tokens carry the generation they were issued in.
+ALTER TABLE users ADD COLUMN token_generation integer NOT NULL DEFAULT 1;
 CREATE INDEX users_manager_idx ON users (manager_id) WHERE manager_id IS NOT NULL;
 
 CREATE TABLE refresh_tokens (
@@ -38,4 +39,4 @@ DROP TABLE rate_buckets;
 DROP TABLE login_attempts;
 DROP TABLE refresh_tokens;
 DROP INDEX users_manager_idx;
-ALTER TABLE users DROP COLUMN tokens_valid_after;
+ALTER TABLE users DROP COLUMN token_generation;

@@ -185,7 +185,7 @@ func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
 	svc := lazy(b, identityService)
 	handle(api, op, func(ctx context.Context, in *struct {
-		userID
+		ID      string `path:"id" maxLength:"64" doc:"User id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 		Body    identity.UserPatch
 	}) (*userOutput, error) {

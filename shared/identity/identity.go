@@ -24,8 +24,9 @@ type User struct {
 	Version     int         `json:"version"`
 	CreatedAt   time.Time   `json:"created_at"`
 	UpdatedAt   time.Time   `json:"updated_at"`
-	// TokensValidAfter invalidates access tokens issued before it (logout, deactivation).
-	TokensValidAfter time.Time `json:"-"`
+	// TokenGeneration is bumped by logout and deactivation; access tokens of an older
+	// generation are refused.
+	TokenGeneration int `json:"-"`
 }
 
 // Brokerage is a licensed office, the tenant of every row.

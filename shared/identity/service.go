@@ -130,7 +130,7 @@ func (s *Service) Logout(ctx context.Context, a access.Actor) error {
 	if err != nil {
 		return err
 	}
-	u.TokensValidAfter = now
+	u.TokenGeneration++
 	_, err = s.store.UpdateUser(ctx, u, u.Version, audit.Entry{BrokerageID: a.BrokerageID, ActorID: a.UserID,
 		Action: "logout", Entity: "user", EntityID: a.UserID})
 	return err
@@ -145,7 +145,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (access.Actor
 		return access.Actor{}, apperr.Wrap(err, apperr.Unauthorized, "access token is invalid or expired")
 	}
 	u, err := s.store.UserByID(ctx, c.Subject)
-	if err != nil || !u.Active || c.IssuedAt.Time.Before(u.TokensValidAfter.Truncate(time.Second)) {
+	if err != nil || !u.Active || c.Generation != u.TokenGeneration {
 		return access.Actor{}, apperr.New(apperr.Unauthorized, "access token is no longer valid; sign in again")
 	}
 	if wait, err := s.limiter.Take(ctx, "rate:user:"+u.ID, s.set.PerMinute, now); err != nil {
@@ -287,7 +287,7 @@ func (s *Service) UpdateUser(ctx context.Context, a access.Actor, id string, p U
 		return User{}, err
 	}
 	if !u.Active && before.Active {
-		u.TokensValidAfter = s.Now()
+		u.TokenGeneration++
 		if err := s.tokens.RevokeUser(ctx, u.ID, s.Now()); err != nil {
 			return User{}, err
 		}

@@ -15,6 +15,7 @@ import (
 type Claims struct {
 	BrokerageID string      `json:"bid"`
 	Role        access.Role `json:"role"`
+	Generation  int         `json:"gen"`
 	jwt.RegisteredClaims
 }
 
@@ -24,7 +25,7 @@ const issuer = "propertypro"
 type signer struct{ key []byte }
 
 func (s signer) sign(u User, now time.Time, ttl time.Duration) (string, error) {
-	c := Claims{BrokerageID: u.BrokerageID, Role: u.Role, RegisteredClaims: jwt.RegisteredClaims{
+	c := Claims{BrokerageID: u.BrokerageID, Role: u.Role, Generation: u.TokenGeneration, RegisteredClaims: jwt.RegisteredClaims{
 		Issuer: issuer, Subject: u.ID, IssuedAt: jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(now.Add(ttl)), ID: randomToken(12),
 	}}

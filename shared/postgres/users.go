@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,14 +18,12 @@ type Users struct{ db *pgxpool.Pool }
 func NewUsers(db *pgxpool.Pool) *Users { return &Users{db: db} }
 
 const userColumns = `id::text, brokerage_id::text, email, full_name, role, coalesce(manager_id::text, ''),
-	coalesce(brn, ''), active, version, created_at, updated_at, tokens_valid_after`
+	coalesce(brn, ''), active, version, created_at, updated_at, token_generation`
 
 func scanUser(row pgx.Row) (identity.User, error) {
 	var u identity.User
-	var valid time.Time
 	err := row.Scan(&u.ID, &u.BrokerageID, &u.Email, &u.FullName, &u.Role, &u.ManagerID, &u.BRN,
-		&u.Active, &u.Version, &u.CreatedAt, &u.UpdatedAt, &valid)
-	u.TokensValidAfter = valid
+		&u.Active, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.TokenGeneration)
 	return u, err
 }
 
@@ -67,10 +64,8 @@ func (s *Users) UserByEmail(ctx context.Context, email string) (identity.User, s
 	row := s.db.QueryRow(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE lower(email) = lower($1)`,
 		strings.TrimSpace(email))
 	var u identity.User
-	var valid time.Time
 	err := row.Scan(&u.ID, &u.BrokerageID, &u.Email, &u.FullName, &u.Role, &u.ManagerID, &u.BRN,
-		&u.Active, &u.Version, &u.CreatedAt, &u.UpdatedAt, &valid, &hash)
-	u.TokensValidAfter = valid
+		&u.Active, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.TokenGeneration, &hash)
 	return u, hash, notFound(err, "no such user")
 }
 
@@ -100,9 +95,9 @@ func (s *Users) UpdateUser(ctx context.Context, u identity.User, expectVersion i
 	err := InTx(ctx, s.db, func(tx pgx.Tx) error {
 		var err error
 		out, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET full_name = $3, role = $4, manager_id = NULLIF($5, '')::uuid,
-			brn = NULLIF($6, ''), active = $7, tokens_valid_after = $8, version = version + 1, updated_at = now()
+			brn = NULLIF($6, ''), active = $7, token_generation = $8, version = version + 1, updated_at = now()
 			WHERE id = $1 AND version = $2 RETURNING `+userColumns,
-			u.ID, expectVersion, u.FullName, string(u.Role), u.ManagerID, u.BRN, u.Active, u.TokensValidAfter))
+			u.ID, expectVersion, u.FullName, string(u.Role), u.ManagerID, u.BRN, u.Active, u.TokenGeneration))
 		if err != nil {
 			return notFound(err, "user %s changed since it was read", u.ID)
 		}
