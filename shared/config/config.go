@@ -55,6 +55,8 @@ type Config struct {
 	ChromaToken       string        `env:"CHROMA_TOKEN" doc:"Token sent to Chroma when its server requires one." secret:"true"`
 	OTelExporter      string        `env:"OTEL_TRACES_EXPORTER" default:"none" oneof:"none,stdout,otlp" doc:"Where spans go: nowhere, printed to stderr, or OTLP/HTTP."`
 	OTelEndpoint      string        `env:"OTEL_EXPORTER_OTLP_ENDPOINT" doc:"OTLP/HTTP endpoint when OTEL_TRACES_EXPORTER=otlp."`
+	AppSecretARN      string        `env:"APP_SECRET_ARN" doc:"Secrets Manager secret with JWT_SECRET and SECRET_KEY (AWS); read at cold start."`
+	AISecretARN       string        `env:"AI_SECRET_ARN" doc:"Secrets Manager secret with GOOGLE_API_KEY and OPENAI_API_KEY (AWS); read at cold start."`
 	ScheduleTick      time.Duration `env:"LOCAL_SCHEDULE_TICK" default:"1m" range:"1s,24h" doc:"Local runner: how often schedules are checked."`
 }
 
@@ -169,11 +171,11 @@ func inRange(f reflect.StructField, n float64, parse func(string, int) (float64,
 func (c Config) validate() []error {
 	var errs []error
 	if c.Deployed() {
-		if len(c.JWTSecret) < 32 {
-			errs = append(errs, errors.New("JWT_SECRET: required outside local and test, at least 32 bytes"))
+		if len(c.JWTSecret) < 32 && c.AppSecretARN == "" {
+			errs = append(errs, errors.New("JWT_SECRET: required outside local and test, at least 32 bytes (or APP_SECRET_ARN)"))
 		}
-		if c.SecretKey == "" {
-			errs = append(errs, errors.New("SECRET_KEY: required outside local and test"))
+		if c.SecretKey == "" && c.AppSecretARN == "" {
+			errs = append(errs, errors.New("SECRET_KEY: required outside local and test (or APP_SECRET_ARN)"))
 		}
 		if c.DatabaseURL == "" && (c.DatabaseHost == "" || c.DatabaseSecretARN == "") {
 			errs = append(errs, errors.New("DATABASE_URL: required outside local (or DATABASE_HOST with DATABASE_SECRET_ARN)"))

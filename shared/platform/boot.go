@@ -60,6 +60,9 @@ func BootLambda(ctx context.Context, name string) (*Boot, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := loadSecrets(ctx, &cfg); err != nil {
+		return nil, err
+	}
 	if cfg.JWTSecret == "" && !cfg.Deployed() {
 		// Outside deployed environments (aws-lambda-rie, tests) a per-process key keeps
 		// tokens unforgeable; config.Load refuses a deployed environment without one.
