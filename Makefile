@@ -5,7 +5,7 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 LAMBDA_FLAGS := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w"
 
-.PHONY: run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
+.PHONY: fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ bench-coldstart: ## Cold start of /health/ready under aws-lambda-rie vs a hello-
 	$(GO) run ./bench/coldstart
 
 bench: bench-coldstart ## Run every benchmark and print figures with their ratios.
+
+fuzz-api: ## schemathesis against /openapi.json of a fresh local platform (FUZZ_MAX_TIME seconds).
+	scripts/schemathesis.sh
 
 emulator-start: ## Start the AWS emulator (moto) on 127.0.0.1:4566 and create buckets and queues.
 	localstack/moto.sh start

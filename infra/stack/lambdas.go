@@ -46,6 +46,9 @@ func (b *builder) newLambda(f functions.Function) awslambda.Function {
 	if f.Access.Database {
 		b.placeInVpc(props, role)
 	}
+	if readsSecrets(f.Access) {
+		props.ParamsAndSecrets = secretsExtension()
+	}
 	return awslambda.NewFunction(scope, jsii.String("Function"), props)
 }
 
@@ -82,6 +85,7 @@ func (b *builder) environment(f functions.Function) *map[string]*string {
 		env[EnvDatabaseHost] = b.db.proxy.Endpoint()
 		env[EnvDatabaseSecretARN] = b.db.secret.SecretArn()
 		env[EnvDatabaseName] = jsii.String(DatabaseName)
+		env[EnvAppSecretARN] = b.appSecret.SecretArn()
 	}
 	if f.Access.AI {
 		env[EnvAISecretARN] = b.aiSecret.SecretArn()
@@ -126,6 +130,7 @@ func (b *builder) grantAccess(role awsiam.Role, a functions.Access) {
 	}
 	if a.Database {
 		b.db.secret.GrantRead(role, nil)
+		b.appSecret.GrantRead(role, nil)
 	}
 	if a.AI {
 		b.aiSecret.GrantRead(role, nil)

@@ -21,6 +21,7 @@ const (
 	EnvDatabaseHost      = "DATABASE_HOST"
 	EnvDatabaseSecretARN = "DATABASE_SECRET_ARN"
 	EnvDatabaseName      = "DATABASE_NAME"
+	EnvAppSecretARN      = "APP_SECRET_ARN"
 	EnvAISecretARN       = "AI_SECRET_ARN"
 )
 

@@ -28,6 +28,7 @@ type builder struct {
 	buckets    map[string]awss3.Bucket
 	queues     map[string]awssqs.Queue
 	db         *database
+	appSecret  awssecretsmanager.Secret
 	aiSecret   awssecretsmanager.Secret
 	api        awsapigatewayv2.HttpApi
 	alarmTopic awssns.Topic
@@ -60,6 +61,9 @@ func (b *builder) build() {
 	b.addBuckets()
 	if b.anyAccess(func(a functions.Access) bool { return a.Database }) {
 		b.addDatabase()
+		// Every function with Database access serves authenticated requests or works on
+		// their data, so it is also the set that needs the token and signing keys.
+		b.addAppSecret()
 	}
 	if b.anyAccess(func(a functions.Access) bool { return a.AI }) {
 		b.addAISecret()

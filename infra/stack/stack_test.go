@@ -79,10 +79,13 @@ func expectedEnv(f functions.Function) []string {
 		names = append(names, "BUCKET_"+strings.ToUpper(strings.ReplaceAll(b, "-", "_")))
 	}
 	if f.Access.Database {
-		names = append(names, "DATABASE_HOST", "DATABASE_SECRET_ARN", "DATABASE_NAME")
+		names = append(names, "DATABASE_HOST", "DATABASE_SECRET_ARN", "DATABASE_NAME", "APP_SECRET_ARN")
 	}
 	if f.Access.AI {
 		names = append(names, "AI_SECRET_ARN")
+	}
+	if f.Access.Database || f.Access.AI {
+		names = append(names, extensionEnv...)
 	}
 	sort.Strings(names)
 	return names

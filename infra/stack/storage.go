@@ -3,7 +3,6 @@ package stack
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awssecretsmanager"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -32,16 +31,6 @@ func (b *builder) addBuckets() {
 		b.buckets[name] = bucket
 		b.output("Bucket"+exportID(name), "S3 bucket "+name, bucket.BucketName())
 	}
-}
-
-// addAISecret holds the AI providers' API keys outside the template and the code.
-func (b *builder) addAISecret() {
-	b.aiSecret = awssecretsmanager.NewSecret(b.stack, jsii.String("AiApiKeys"), &awssecretsmanager.SecretProps{
-		SecretName:    jsii.String("propertypro/" + string(b.props.Env) + "/ai-api-keys"),
-		Description:   jsii.String(`AI provider keys: replace the generated value with {"GOOGLE_API_KEY":"...","OPENAI_API_KEY":"..."}`),
-		RemovalPolicy: b.cfg.secretRemoval(),
-	})
-	b.output("AiSecretArn", "Secret holding the AI providers' API keys", b.aiSecret.SecretArn())
 }
 
 // addAlarmTopic gives every alarm one place to notify; subscribe an email or pager to it.

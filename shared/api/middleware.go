@@ -1,12 +1,15 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/propertypro/propertypro/shared/apperr"
@@ -39,6 +42,10 @@ func Middleware(log *slog.Logger, mux *http.ServeMux) http.Handler {
 			log.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path,
 				"status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 		}()
+		if err := rejectNUL(r); err != nil {
+			lambdahttp.WriteProblem(rec, r, log, err)
+			return
+		}
 		if _, pattern := mux.Handler(r); pattern == "" {
 			lambdahttp.WriteProblem(rec, r, log, apperr.New(apperr.NotFound, "no route %s %s", r.Method, r.URL.Path))
 			return
@@ -70,4 +77,28 @@ func newID() string {
 	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// maxBody bounds what the guard reads; huma enforces each operation's own limit after it.
+const maxBody = 1 << 20
+
+// rejectNUL refuses NUL characters in the query or a JSON body: Postgres cannot store them in
+// text, and no field of this API needs them. Checking once at the edge keeps that mistake
+// from surfacing as a 500 deep in a repository.
+func rejectNUL(r *http.Request) error {
+	if strings.Contains(r.URL.RawQuery, "%00") || strings.Contains(r.URL.Path, "\x00") {
+		return apperr.Validation(apperr.FieldError{Field: "query", Message: "must not contain NUL characters"})
+	}
+	if r.Body == nil || r.ContentLength == 0 {
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, "the request body could not be read")
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if bytes.IndexByte(body, 0) >= 0 || bytes.Contains(body, []byte(`\u0000`)) {
+		return apperr.Validation(apperr.FieldError{Field: "body", Message: "must not contain NUL characters"})
+	}
+	return nil
 }

@@ -48,6 +48,8 @@ func TestIdentityRoutes(t *testing.T) {
 	if locked.Header.Get("Retry-After") == "" {
 		t.Fatal("429 without Retry-After")
 	}
+	a.Do(apitest.User{}, "POST", "/v1/auth/login", `{"email":"a\u0000@b.ae","password":"x"}`).Expect(t, 422)
+	a.Do(agent, "GET", "/v1/users?role=%00", nil).Expect(t, 422)
 	a.Do(agent, "POST", "/v1/auth/logout", nil).Expect(t, 204)
 	a.Do(agent, "GET", "/v1/me", nil).Expect(t, 401)
 }

@@ -66,7 +66,7 @@ func (s *Users) UserByEmail(ctx context.Context, email string) (identity.User, s
 	var u identity.User
 	err := row.Scan(&u.ID, &u.BrokerageID, &u.Email, &u.FullName, &u.Role, &u.ManagerID, &u.BRN,
 		&u.Active, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.TokenGeneration, &hash)
-	return u, hash, notFound(err, "no such user")
+	return u, hash, invalidInput(notFound(err, "no such user"))
 }
 
 // UserByID returns a user; a malformed id is simply not found.
