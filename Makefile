@@ -5,7 +5,7 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 LAMBDA_FLAGS := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w"
 
-.PHONY: fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
+.PHONY: openapi fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -39,7 +39,13 @@ synth: build ## Write cdk.out/ (ENV=dev|staging|prod, default dev).
 bench-coldstart: ## Cold start of /health/ready under aws-lambda-rie vs a hello-world Lambda.
 	$(GO) run ./bench/coldstart
 
-bench: bench-coldstart ## Run every benchmark and print figures with their ratios.
+bench-listings: ## Listing search over 100,000 listings: p50/p99 through the handler, req/s over loopback.
+	$(GO) run ./bench/listings
+
+bench: bench-coldstart bench-listings ## Run every benchmark and print figures with their ratios.
+
+openapi: ## Regenerate shared/api/openapi.json from the code (a test fails when it is stale).
+	$(GO) run ./cmd/propertypro openapi --out shared/api/openapi.json
 
 fuzz-api: ## schemathesis against /openapi.json of a fresh local platform (FUZZ_MAX_TIME seconds).
 	scripts/schemathesis.sh

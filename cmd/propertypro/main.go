@@ -22,6 +22,7 @@ type cli struct {
 	Invoke    invokeCmd    `cmd:"" help:"Run one function on a Lambda event (JSON file, or - for stdin) and print its result."`
 	Users     usersCmd     `cmd:"" help:"Manage users from the command line."`
 	DB        dbCmd        `cmd:"" name:"db" help:"Start, stop or locate the private Postgres under LOCAL_DIR."`
+	OpenAPI   openapiCmd   `cmd:"" name:"openapi" help:"Print the OpenAPI 3.1 document generated from the code of every HTTP function."`
 	Functions functionsCmd `cmd:"" help:"List the functions of the manifest."`
 	Config    configCmd    `cmd:"" help:"List every configuration key with its value source and documentation."`
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -112,5 +113,17 @@ func TestUnknownRouteIsProblemJSON(t *testing.T) {
 	if rec.Code != 404 || rec.Header().Get("Content-Type") != "application/problem+json" ||
 		rec.Header().Get("X-Request-Id") == "" {
 		t.Fatalf("%d %v %s", rec.Code, rec.Header(), rec.Body.String())
+	}
+}
+
+func TestEmbeddedDocumentIsCurrent(t *testing.T) {
+	want, err := api.DocumentJSON(functions.Manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := testkit.RepoRoot()
+	got, err := os.ReadFile(root + "/shared/api/openapi.json")
+	if err != nil || string(got) != string(want) {
+		t.Fatal("shared/api/openapi.json is stale: run `make openapi` and commit it")
 	}
 }

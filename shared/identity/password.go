@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
@@ -61,8 +62,12 @@ func CheckPassword(hash, password string) bool {
 }
 
 // dummyHash is checked when the email is unknown, so that a login for an unknown account
-// takes as long as one with a wrong password and does not reveal which emails exist.
-var dummyHash, _ = HashPassword("not-a-real-password")
+// takes as long as one with a wrong password and does not reveal which emails exist. It is
+// made on first use: hashing at package start-up cost every cold start ~100 ms.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not-a-real-password")
+	return h
+})
 
 // ValidatePassword enforces the password policy.
 func ValidatePassword(p string) error {

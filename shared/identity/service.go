@@ -59,7 +59,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (TokenP
 	}
 	u, hash, err := s.store.UserByEmail(ctx, email)
 	if apperr.CodeOf(err) == apperr.NotFound {
-		CheckPassword(dummyHash, password)
+		CheckPassword(dummyHash(), password)
 	} else if err != nil {
 		return TokenPair{}, err
 	}
