@@ -5,12 +5,13 @@ manifest that lack them. Usage: scripts/scaffold-http.py NAME=RouteFunc [...]
 import json, os, re, sys
 
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-manifest = open(os.path.join(root, "functions/manifest.go")).read()
+import glob
+manifest = "".join(open(f).read() for f in sorted(glob.glob(os.path.join(root, "functions/manifest*.go"))))
 
 def route_of(name):
     m = re.search(r'Name:\s*"%s",.*?Route:\s*"([A-Z]+) ([^"]+)"' % re.escape(name), manifest, re.S)
     if not m:
-        sys.exit("%s: no HTTP route in functions/manifest.go" % name)
+        sys.exit("%s: no HTTP route in functions/manifest*.go" % name)
     return m.group(1), m.group(2)
 
 def event(method, path, body):

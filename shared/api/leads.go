@@ -1,3 +1,324 @@
 package api
 
-func leadRoutes() map[string]Route { return map[string]Route{} }
+import (
+	"context"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/propertypro/propertypro/shared/lead"
+	"github.com/propertypro/propertypro/shared/page"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/postgres"
+)
+
+func leadRoutes() map[string]Route {
+	return map[string]Route{
+		"api-leads-list":              LeadsList,
+		"api-leads-create":            LeadsCreate,
+		"api-leads-get":               LeadsGet,
+		"api-leads-update":            LeadsUpdate,
+		"api-leads-delete":            LeadsDelete,
+		"api-leads-assign":            LeadsAssign,
+		"api-leads-merge":             LeadsMerge,
+		"api-leads-activities-list":   LeadActivitiesList,
+		"api-leads-activities-create": LeadActivitiesCreate,
+		"api-leads-export":            LeadsExport,
+		"api-leads-erase":             LeadsErase,
+		"api-tasks-list":              TasksList,
+		"api-tasks-create":            TasksCreate,
+		"api-tasks-get":               TasksGet,
+		"api-tasks-update":            TasksUpdate,
+		"api-tasks-delete":            TasksDelete,
+	}
+}
+
+// leadService builds the lead service of a function from its boot.
+func leadService(b *platform.Boot) *lead.Service {
+	return lead.New(postgres.NewLeads(b.DB), lead.Settings{FirstContactSLA: b.Config.FirstContactSLA})
+}
+
+type leadOutput struct {
+	ETag string `header:"ETag"`
+	Body lead.Lead
+}
+
+func leadOut(l lead.Lead) *leadOutput { return &leadOutput{ETag: etag(l.Version), Body: l} }
+
+type leadID struct {
+	ID string `path:"id" maxLength:"64" doc:"Lead id."`
+}
+
+type leadsListInput struct {
+	Stage    lead.Stage  `query:"stage" enum:"new,contacted,qualified,viewing,offer,won,lost,nurture"`
+	Source   lead.Source `query:"source" enum:"property_finder,bayut,dubizzle,website,referral,walk_in,social,whatsapp,other"`
+	AgentID  string      `query:"agent_id" maxLength:"64" doc:"An agent's id, me, or none for unassigned leads."`
+	ScoreMin int         `query:"score_min" minimum:"0" maximum:"100"`
+	ScoreMax int         `query:"score_max" minimum:"0" maximum:"100" default:"100"`
+	Q        string      `query:"q" maxLength:"200" doc:"Full text over name, email, phone and nationality; words match from their start (\"ahm\" finds Ahmed), a phone in any spelling finds its lead."`
+	Sort     string      `query:"sort" enum:"created_at,-created_at,score,-score,full_name,-full_name" doc:"Default -created_at (newest first)."`
+	Limit    int         `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor   string      `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
+}
+
+func (in *leadsListInput) filter() lead.Filter {
+	f := lead.Filter{Stage: in.Stage, Source: in.Source, AgentID: in.AgentID, Q: in.Q}
+	if in.ScoreMin > 0 {
+		f.ScoreMin = &in.ScoreMin
+	}
+	if in.ScoreMax < 100 {
+		f.ScoreMax = &in.ScoreMax
+	}
+	return f
+}
+
+type leadsOutput struct {
+	Body page.Result[lead.Lead]
+}
+
+// LeadsList is GET /v1/leads: the leads the caller sees, filtered, searched and paged.
+func LeadsList(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 422)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *leadsListInput) (*leadsOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sort, err := page.ParseSort(in.Sort, lead.Sorts, lead.DefaultSort)
+		if err != nil {
+			return nil, err
+		}
+		res, err := svc().List(ctx, a, in.filter(), page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
+		if err != nil {
+			return nil, err
+		}
+		return &leadsOutput{Body: res}, nil
+	})
+}
+
+// LeadsCreate is POST /v1/leads. The same person arriving again (same phone in any
+// spelling, or same email in any case) answers 409 with existing_id.
+func LeadsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.DefaultStatus = 201
+	op.Errors = append(op.Errors, 409, 422)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *struct{ Body lead.NewLead }) (*leadOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l, err := svc().Create(ctx, a, in.Body)
+		if err != nil {
+			return nil, err
+		}
+		return leadOut(l), nil
+	})
+}
+
+// LeadsGet is GET /v1/leads/{id}.
+func LeadsGet(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *leadID) (*leadOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l, err := svc().Get(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return leadOut(l), nil
+	})
+}
+
+// LeadsUpdate is PATCH /v1/leads/{id}.
+func LeadsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 409, 412, 422)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID      string `path:"id" maxLength:"64" doc:"Lead id."`
+		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
+		Body    lead.LeadPatch
+	}) (*leadOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		l, err := svc().Update(ctx, a, in.ID, in.Body, version)
+		if err != nil {
+			return nil, err
+		}
+		return leadOut(l), nil
+	})
+}
+
+// LeadsDelete is DELETE /v1/leads/{id}: a soft delete.
+func LeadsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 409, 412)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID      string `path:"id" maxLength:"64" doc:"Lead id."`
+		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
+	}) (*struct{}, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		return nil, svc().Delete(ctx, a, in.ID, version)
+	})
+}
+
+// LeadsAssign is POST /v1/leads/{id}/assign.
+func LeadsAssign(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Description = "Gives the lead to an agent (admins; managers within their team). The agent gets a first-contact task due within LEAD_FIRST_CONTACT_SLA and the lead's timeline records the assignment."
+	op.Errors = append(op.Errors, 404, 409, 422)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID   string `path:"id" maxLength:"64" doc:"Lead id."`
+		Body struct {
+			AgentID string `json:"agent_id" maxLength:"64" doc:"The agent who will work the lead."`
+		}
+	}) (*leadOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l, err := svc().Assign(ctx, a, in.ID, in.Body.AgentID)
+		if err != nil {
+			return nil, err
+		}
+		return leadOut(l), nil
+	})
+}
+
+// LeadsMerge is POST /v1/leads/{id}/merge.
+func LeadsMerge(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Description = "Folds duplicate_id into this lead: empty fields are filled, preferences united, the earliest created_at kept; activities, tasks, viewings and deals move here; the duplicate points here (merged_into)."
+	op.Errors = append(op.Errors, 404, 409, 422)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID   string `path:"id" maxLength:"64" doc:"The surviving lead's id."`
+		Body struct {
+			DuplicateID string `json:"duplicate_id" maxLength:"64" doc:"The lead folded into this one."`
+		}
+	}) (*leadOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		l, err := svc().Merge(ctx, a, in.ID, in.Body.DuplicateID)
+		if err != nil {
+			return nil, err
+		}
+		return leadOut(l), nil
+	})
+}
+
+type leadActivitiesOutput struct {
+	Body page.Result[lead.LeadActivity]
+}
+
+// LeadActivitiesList is GET /v1/leads/{id}/activities: the lead's timeline.
+func LeadActivitiesList(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 422)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID     string `path:"id" maxLength:"64" doc:"Lead id."`
+		Sort   string `query:"sort" enum:"at,-at" doc:"Default -at (newest first)."`
+		Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+		Cursor string `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
+	}) (*leadActivitiesOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sort, err := page.ParseSort(in.Sort, []string{"at"}, page.Sort{Field: "at", Desc: true})
+		if err != nil {
+			return nil, err
+		}
+		res, err := svc().Activities(ctx, a, in.ID, page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
+		if err != nil {
+			return nil, err
+		}
+		return &leadActivitiesOutput{Body: res}, nil
+	})
+}
+
+type leadActivityOutput struct {
+	Body lead.LeadActivity
+}
+
+// LeadActivitiesCreate is POST /v1/leads/{id}/activities.
+func LeadActivitiesCreate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.DefaultStatus = 201
+	op.Description = "Records a note, call, email, WhatsApp message, SMS or meeting. The first contact stops the speed-to-lead clock (first_contacted_at) and completes the first-contact task."
+	op.Errors = append(op.Errors, 404, 409, 422)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID   string `path:"id" maxLength:"64" doc:"Lead id."`
+		Body lead.NewLeadActivity
+	}) (*leadActivityOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		act, err := svc().AddActivity(ctx, a, in.ID, in.Body)
+		if err != nil {
+			return nil, err
+		}
+		return &leadActivityOutput{Body: act}, nil
+	})
+}
+
+type leadExportOutput struct {
+	CacheControl string `header:"Cache-Control"`
+	Body         lead.LeadExport
+}
+
+// LeadsExport is POST /v1/leads/{id}/export: the person's data under the UAE PDPL.
+func LeadsExport(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Description = "All personal data held about the lead (PDPL access and portability): the lead, duplicates merged into it, its activities, tasks, viewings, deals and the audit entries about it. Admins and the lead's own agent or manager; audited."
+	op.Errors = append(op.Errors, 404)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *leadID) (*leadExportOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		x, err := svc().Export(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &leadExportOutput{CacheControl: "no-store", Body: x}, nil
+	})
+}
+
+type leadErasureOutput struct {
+	Body lead.ErasureReport
+}
+
+// LeadsErase is POST /v1/leads/{id}/erase: PDPL erasure, deferred by AML legal holds.
+func LeadsErase(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Description = "Anonymises the lead's personal data (admins). When AML record keeping requires it (a won or AML-flagged deal, or any deal of the last 5 years) the identity fields are kept under a legal hold, reported with its end date; the rest is erased."
+	op.Errors = append(op.Errors, 404, 409)
+	svc := lazy(b, leadService)
+	handle(api, op, func(ctx context.Context, in *leadID) (*leadErasureOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r, err := svc().Erase(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return &leadErasureOutput{Body: r}, nil
+	})
+}

@@ -9,6 +9,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"reflect"
 	"slices"
@@ -42,6 +43,13 @@ type Config struct {
 	DocGenEnabled     bool   `env:"DOCUMENT_GENERATION_ENABLED" default:"true" doc:"Allows AI-drafted messages and documents."`
 	MaxFileSize       int64  `env:"MAX_FILE_SIZE" default:"52428800" range:"1024,5368709120" doc:"Largest accepted upload or data drop, in bytes."`
 
+	CommissionSaleRate    float64 `env:"COMMISSION_SALE_RATE" default:"0.02" range:"0,1" doc:"Agency commission on a sale, as a fraction of the price; a rate given on the deal overrides it."`
+	CommissionRentRate    float64 `env:"COMMISSION_RENT_RATE" default:"0.05" range:"0,1" doc:"Agency commission on a lease, as a fraction of the annual rent."`
+	CommissionOffPlanRate float64 `env:"COMMISSION_OFFPLAN_RATE" default:"0.02" range:"0,1" doc:"Commission on an off-plan sale (often paid by the developer), as a fraction of the price."`
+	VATRate               float64 `env:"VAT_RATE" default:"0.05" range:"0,1" doc:"UAE VAT charged on commission, as a fraction."`
+	DLDTransferFeeRate    float64 `env:"DLD_TRANSFER_FEE_RATE" default:"0.04" range:"0,1" doc:"Dubai Land Department fee on sales and off-plan registrations, as a fraction of the price."`
+	AMLCashThresholdAED   int64   `env:"AML_CASH_THRESHOLD_AED" default:"55000" range:"1,1000000000" doc:"Cash paid on one deal reaching this many AED flags it for AML review (goAML report); so does any virtual-asset payment."`
+
 	Env               string        `env:"APP_ENV" default:"local" oneof:"local,dev,staging,prod,test" doc:"Deployment environment."`
 	LocalDir          string        `env:"LOCAL_DIR" default:".local" doc:"Folder of the local platform's private Postgres, vector store and drops."`
 	DBMaxConns        int           `env:"DB_MAX_CONNS" default:"2" range:"1,100" doc:"Connections in the pool (Lambda: 1-2 behind RDS Proxy)."`
@@ -58,6 +66,7 @@ type Config struct {
 	AppSecretARN      string        `env:"APP_SECRET_ARN" doc:"Secrets Manager secret with JWT_SECRET and SECRET_KEY (AWS); read at cold start."`
 	AISecretARN       string        `env:"AI_SECRET_ARN" doc:"Secrets Manager secret with GOOGLE_API_KEY and OPENAI_API_KEY (AWS); read at cold start."`
 	ScheduleTick      time.Duration `env:"LOCAL_SCHEDULE_TICK" default:"1m" range:"1s,24h" doc:"Local runner: how often schedules are checked."`
+	FirstContactSLA   time.Duration `env:"LEAD_FIRST_CONTACT_SLA" default:"15m" range:"1m,72h" doc:"How soon after a lead is assigned its first-contact task falls due (speed-to-lead)."`
 }
 
 // Key documents one configuration key.
@@ -136,6 +145,15 @@ func setField(v reflect.Value, f reflect.StructField, raw string) error {
 			return err
 		}
 		v.SetInt(n)
+	case float64:
+		n, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
+			return fmt.Errorf("%q is not a number", raw)
+		}
+		if err := inRange(f, n, strconv.ParseFloat); err != nil {
+			return err
+		}
+		v.SetFloat(n)
 	case time.Duration:
 		d, err := time.ParseDuration(raw)
 		if err != nil {

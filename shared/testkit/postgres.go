@@ -57,7 +57,7 @@ func DatabaseURL(t testing.TB) string {
 func DB(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	url := DatabaseURL(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	name := "t_" + randomHex(6)
 	admin, err := pgx.Connect(ctx, url)

@@ -1,0 +1,142 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/propertypro/propertypro/shared/page"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/task"
+)
+
+// taskService builds the task service of a function from its boot.
+func taskService(b *platform.Boot) *task.Service { return task.New(postgres.NewTasks(b.DB)) }
+
+type taskOutput struct {
+	ETag string `header:"ETag"`
+	Body task.Task
+}
+
+func taskOut(t task.Task) *taskOutput { return &taskOutput{ETag: etag(t.Version), Body: t} }
+
+type tasksListInput struct {
+	Status     task.Status `query:"status" enum:"open,done,cancelled"`
+	AssigneeID string      `query:"assignee_id" maxLength:"64" doc:"A user's id, or me."`
+	LeadID     string      `query:"lead_id" maxLength:"64"`
+	DueBefore  time.Time   `query:"due_before" doc:"Only tasks due before this time (RFC 3339)."`
+	Sort       string      `query:"sort" enum:"due_at,-due_at,created_at,-created_at" doc:"Default due_at (soonest first; undated last)."`
+	Limit      int         `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor     string      `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
+}
+
+type tasksOutput struct {
+	Body page.Result[task.Task]
+}
+
+// TasksList is GET /v1/tasks: the tasks the caller sees (their own; a manager's team's).
+func TasksList(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 422)
+	svc := lazy(b, taskService)
+	handle(api, op, func(ctx context.Context, in *tasksListInput) (*tasksOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		sort, err := page.ParseSort(in.Sort, task.Sorts, task.DefaultSort)
+		if err != nil {
+			return nil, err
+		}
+		f := task.Filter{Status: in.Status, AssigneeID: in.AssigneeID, LeadID: in.LeadID, DueBefore: in.DueBefore}
+		res, err := svc().List(ctx, a, f, page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
+		if err != nil {
+			return nil, err
+		}
+		return &tasksOutput{Body: res}, nil
+	})
+}
+
+// TasksCreate is POST /v1/tasks.
+func TasksCreate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.DefaultStatus = 201
+	op.Errors = append(op.Errors, 422)
+	svc := lazy(b, taskService)
+	handle(api, op, func(ctx context.Context, in *struct{ Body task.NewTask }) (*taskOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		t, err := svc().Create(ctx, a, in.Body)
+		if err != nil {
+			return nil, err
+		}
+		return taskOut(t), nil
+	})
+}
+
+type taskID struct {
+	ID string `path:"id" maxLength:"64" doc:"Task id."`
+}
+
+// TasksGet is GET /v1/tasks/{id}.
+func TasksGet(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404)
+	svc := lazy(b, taskService)
+	handle(api, op, func(ctx context.Context, in *taskID) (*taskOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		t, err := svc().Get(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return taskOut(t), nil
+	})
+}
+
+// TasksUpdate is PATCH /v1/tasks/{id}.
+func TasksUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 412, 422)
+	svc := lazy(b, taskService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID      string `path:"id" maxLength:"64" doc:"Task id."`
+		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
+		Body    task.TaskPatch
+	}) (*taskOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		t, err := svc().Update(ctx, a, in.ID, in.Body, version)
+		if err != nil {
+			return nil, err
+		}
+		return taskOut(t), nil
+	})
+}
+
+// TasksDelete is DELETE /v1/tasks/{id}: a soft delete.
+func TasksDelete(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 412)
+	svc := lazy(b, taskService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		ID      string `path:"id" maxLength:"64" doc:"Task id."`
+		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
+	}) (*struct{}, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		return nil, svc().Delete(ctx, a, in.ID, version)
+	})
+}
