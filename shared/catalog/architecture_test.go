@@ -17,7 +17,7 @@ var edge = map[string]bool{
 }
 
 var forbidden = []string{"github.com/aws/", "github.com/jackc/", "database/sql", "net/http",
-	"github.com/danielgtaylor/huma", "google.golang.org/genai", "github.com/sashabaranov/",
+	"github.com/danielgtaylor/huma", "google.golang.org/genai", "github.com/sashabaranov/", "github.com/openai/",
 	"github.com/pressly/goose", "go.opentelemetry.io/"}
 
 func TestDomainImportsNoAdapters(t *testing.T) {
