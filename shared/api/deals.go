@@ -1,3 +1,319 @@
 package api
 
-func dealRoutes() map[string]Route { return map[string]Route{} }
+import (
+	"context"
+	"reflect"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/propertypro/propertypro/shared/config"
+	"github.com/propertypro/propertypro/shared/deal"
+	"github.com/propertypro/propertypro/shared/page"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/postgres"
+)
+
+func dealRoutes() map[string]Route {
+	return map[string]Route{
+		"api-viewings-list":   ViewingsList,
+		"api-viewings-create": ViewingsCreate,
+		"api-viewings-get":    ViewingsGet,
+		"api-viewings-update": ViewingsUpdate,
+		"api-viewings-delete": ViewingsDelete,
+		"api-deals-list":      DealsList,
+		"api-deals-create":    DealsCreate,
+		"api-deals-get":       DealsGet,
+		"api-deals-update":    DealsUpdate,
+		"api-deals-delete":    DealsDelete,
+	}
+}
+
+// dealService builds the deals and viewings service of a function from its boot.
+func dealService(b *platform.Boot) *deal.Service {
+	deals := postgres.NewDeals(b.DB)
+	return deal.New(deals, postgres.NewViewings(b.DB), deals, DealSettings(b.Config))
+}
+
+// DealSettings are the deal rates and thresholds of a configuration.
+func DealSettings(c config.Config) deal.Settings {
+	return deal.Settings{SaleRate: deal.RateOf(c.CommissionSaleRate), RentRate: deal.RateOf(c.CommissionRentRate),
+		OffPlanRate: deal.RateOf(c.CommissionOffPlanRate), VATRate: deal.RateOf(c.VATRate),
+		DLDFeeRate: deal.RateOf(c.DLDTransferFeeRate), AMLCashThreshold: deal.AED(c.AMLCashThresholdAED)}
+}
+
+// salesSchemas documents amounts and rates as the JSON numbers they are: in Go they are
+// integers (fils, basis points), which huma would otherwise describe and validate as such.
+func salesSchemas(api huma.API) {
+	reg := api.OpenAPI().Components.Schemas
+	reg.RegisterTypeAlias(reflect.TypeFor[deal.Money](), reflect.TypeFor[float64]())
+	reg.RegisterTypeAlias(reflect.TypeFor[deal.Rate](), reflect.TypeFor[float64]())
+}
+
+// salesPage reads a list's paging parameters; an unknown sort field is a 422.
+func salesPage(sort string, limit int, cursor string, allowed []string, def page.Sort) (page.Request, error) {
+	s, err := page.ParseSort(sort, allowed, def)
+	return page.Request{Cursor: cursor, Limit: limit, Sort: s}, err
+}
+
+type salesRecordID struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+type salesRecordWrite struct {
+	ID      string `path:"id" maxLength:"64"`
+	IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
+}
+
+// salesRecordPatch is a PATCH of one record: its id, the version read and the changes.
+type salesRecordPatch[T any] struct {
+	ID      string `path:"id" maxLength:"64"`
+	IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
+	Body    T
+}
+
+type dealOutput struct {
+	ETag string `header:"ETag"`
+	Body deal.DealView
+}
+
+type dealCreatedOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     deal.DealView
+}
+
+func dealOut(v deal.DealView) *dealOutput { return &dealOutput{ETag: etag(v.Version), Body: v} }
+
+// DealsList is GET /v1/deals.
+func DealsList(api huma.API, op huma.Operation, b *platform.Boot) {
+	salesSchemas(api)
+	op.Errors = append(op.Errors, 422)
+	op.Description = "Sort by created_at, price_aed or closed_at. The aml_flag filter is for compliance officers only."
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		Stage      string    `query:"stage" enum:"offer,negotiation,mou_signed,transfer,closed_won,closed_lost"`
+		Kind       string    `query:"kind" enum:"sale,rent,off_plan"`
+		AgentID    string    `query:"agent_id" maxLength:"64"`
+		LeadID     string    `query:"lead_id" maxLength:"64"`
+		ClosedFrom time.Time `query:"closed_from" doc:"Closed at or after (RFC 3339)."`
+		ClosedTo   time.Time `query:"closed_to" doc:"Closed before (RFC 3339)."`
+		AMLFlag    string    `query:"aml_flag" enum:"true,false" doc:"Compliance officers only."`
+		Sort       string    `query:"sort" maxLength:"40" doc:"created_at, price_aed or closed_at; - prefix for descending (default -created_at)."`
+		Limit      int       `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
+		Cursor     string    `query:"cursor" maxLength:"1024" doc:"next_cursor of the previous page."`
+	}) (*struct{ Body page.Result[deal.DealView] }, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		req, err := salesPage(in.Sort, in.Limit, in.Cursor, deal.DealSorts, page.Sort{Field: "created_at", Desc: true})
+		if err != nil {
+			return nil, err
+		}
+		q := deal.DealQuery{Stage: deal.Stage(in.Stage), Kind: deal.Kind(in.Kind), AgentID: in.AgentID,
+			LeadID: in.LeadID, ClosedFrom: in.ClosedFrom, ClosedTo: in.ClosedTo, Page: req}
+		if in.AMLFlag != "" {
+			on := in.AMLFlag == "true"
+			q.AMLFlag = &on
+		}
+		res, err := svc().ListDeals(ctx, a, q)
+		return &struct{ Body page.Result[deal.DealView] }{Body: res}, err
+	})
+}
+
+// DealsCreate is POST /v1/deals.
+func DealsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
+	salesSchemas(api)
+	op.DefaultStatus = 201
+	op.Errors = append(op.Errors, 422)
+	op.Description = "Commission, VAT, the co-broke split, the DLD fee and the AML screen are computed from the price, " +
+		"the rates and the payments; they cannot be sent."
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewDeal }) (*dealCreatedOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := svc().CreateDeal(ctx, a, in.Body)
+		if err != nil {
+			return nil, err
+		}
+		return &dealCreatedOutput{ETag: etag(v.Version), Location: "/v1/deals/" + v.ID, Body: v}, nil
+	})
+}
+
+// DealsGet is GET /v1/deals/{id}.
+func DealsGet(api huma.API, op huma.Operation, b *platform.Boot) {
+	salesSchemas(api)
+	op.Errors = append(op.Errors, 404)
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *salesRecordID) (*dealOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := svc().GetDeal(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return dealOut(v), nil
+	})
+}
+
+// DealsUpdate is PATCH /v1/deals/{id}.
+func DealsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
+	salesSchemas(api)
+	op.Errors = append(op.Errors, 404, 412, 422)
+	op.Description = "Stage moves follow the pipeline (offer → negotiation → mou_signed → transfer → closed_won; " +
+		"a lease skips transfer and needs its Ejari number to close; any open stage → closed_lost). Amounts are recomputed."
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.DealChanges]) (*dealOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		v, err := svc().UpdateDeal(ctx, a, in.ID, in.Body, version)
+		if err != nil {
+			return nil, err
+		}
+		return dealOut(v), nil
+	})
+}
+
+// DealsDelete is DELETE /v1/deals/{id}.
+func DealsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 409, 412)
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		return nil, svc().DeleteDeal(ctx, a, in.ID, version)
+	})
+}
+
+type viewingOutput struct {
+	ETag string `header:"ETag"`
+	Body deal.Viewing
+}
+
+type viewingCreatedOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     deal.Viewing
+}
+
+func viewingOut(v deal.Viewing) *viewingOutput { return &viewingOutput{ETag: etag(v.Version), Body: v} }
+
+// ViewingsList is GET /v1/viewings.
+func ViewingsList(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 422)
+	op.Description = "Sort by scheduled_at or created_at (default -scheduled_at)."
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *struct {
+		LeadID    string    `query:"lead_id" maxLength:"64"`
+		ListingID string    `query:"listing_id" maxLength:"64"`
+		AgentID   string    `query:"agent_id" maxLength:"64"`
+		Status    string    `query:"status" enum:"scheduled,done,cancelled,no_show"`
+		From      time.Time `query:"from" doc:"Scheduled at or after (RFC 3339)."`
+		To        time.Time `query:"to" doc:"Scheduled before (RFC 3339)."`
+		Sort      string    `query:"sort" maxLength:"40" doc:"scheduled_at or created_at; - prefix for descending (default -scheduled_at)."`
+		Limit     int       `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
+		Cursor    string    `query:"cursor" maxLength:"1024" doc:"next_cursor of the previous page."`
+	}) (*struct{ Body page.Result[deal.Viewing] }, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		req, err := salesPage(in.Sort, in.Limit, in.Cursor, deal.ViewingSorts, page.Sort{Field: "scheduled_at", Desc: true})
+		if err != nil {
+			return nil, err
+		}
+		res, err := svc().ListViewings(ctx, a, deal.ViewingQuery{LeadID: in.LeadID, ListingID: in.ListingID,
+			AgentID: in.AgentID, Status: deal.ViewingStatus(in.Status), From: in.From, To: in.To, Page: req})
+		return &struct{ Body page.Result[deal.Viewing] }{Body: res}, err
+	})
+}
+
+// ViewingsCreate is POST /v1/viewings.
+func ViewingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.DefaultStatus = 201
+	op.Errors = append(op.Errors, 422)
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewViewing }) (*viewingCreatedOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := svc().CreateViewing(ctx, a, in.Body)
+		if err != nil {
+			return nil, err
+		}
+		return &viewingCreatedOutput{ETag: etag(v.Version), Location: "/v1/viewings/" + v.ID, Body: v}, nil
+	})
+}
+
+// ViewingsGet is GET /v1/viewings/{id}.
+func ViewingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404)
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *salesRecordID) (*viewingOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		v, err := svc().GetViewing(ctx, a, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		return viewingOut(v), nil
+	})
+}
+
+// ViewingsUpdate is PATCH /v1/viewings/{id}.
+func ViewingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 412, 422)
+	op.Description = "A scheduled viewing may be rescheduled or end as done, cancelled or no_show; feedback may be recorded any time."
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.ViewingChanges]) (*viewingOutput, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		v, err := svc().UpdateViewing(ctx, a, in.ID, in.Body, version)
+		if err != nil {
+			return nil, err
+		}
+		return viewingOut(v), nil
+	})
+}
+
+// ViewingsDelete is DELETE /v1/viewings/{id}.
+func ViewingsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404, 412)
+	svc := lazy(b, dealService)
+	handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
+		a, err := actor(ctx)
+		if err != nil {
+			return nil, err
+		}
+		version, err := ifMatch(in.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		return nil, svc().DeleteViewing(ctx, a, in.ID, version)
+	})
+}

@@ -4,6 +4,7 @@
 package schema
 
 import (
+	"hash/fnv"
 	"context"
 	"database/sql"
 	"fmt"
@@ -24,9 +25,26 @@ type Migrator struct {
 	provider *goose.Provider
 }
 
+// Option adjusts a migrator.
+type Option func(*[]lock.SessionLockerOption)
+
+// LockName derives the advisory lock from a name instead of goose's one database-wide lock:
+// tests migrating many private schemas at once must not queue behind each other.
+func LockName(name string) Option {
+	return func(o *[]lock.SessionLockerOption) {
+		h := fnv.New64a()
+		h.Write([]byte(name))
+		*o = append(*o, lock.WithLockID(int64(h.Sum64()>>1)))
+	}
+}
+
 // NewMigrator prepares migrations over pool.
-func NewMigrator(pool *pgxpool.Pool) (*Migrator, error) {
-	locker, err := lock.NewPostgresSessionLocker()
+func NewMigrator(pool *pgxpool.Pool, opts ...Option) (*Migrator, error) {
+	var lockOpts []lock.SessionLockerOption
+	for _, o := range opts {
+		o(&lockOpts)
+	}
+	locker, err := lock.NewPostgresSessionLocker(lockOpts...)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func DB(t testing.TB) *pgxpool.Pool {
 			c.Close(context.Background())
 		}
 	})
-	m, err := schema.NewMigrator(pool)
+	m, err := schema.NewMigrator(pool, schema.LockName(name))
 	if err != nil {
 		t.Fatal(err)
 	}

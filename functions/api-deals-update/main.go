@@ -1,0 +1,9 @@
+// Command api-deals-update is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-deals-update", api.Builder(api.DealsUpdate)) }
