@@ -4,10 +4,10 @@
 package schema
 
 import (
-	"hash/fnv"
 	"context"
 	"database/sql"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"strings"
 
