@@ -1,0 +1,9 @@
+// Command api-listings-list is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-listings-list", api.Builder(api.ListingsList)) }

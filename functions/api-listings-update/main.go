@@ -1,0 +1,9 @@
+// Command api-listings-update is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-listings-update", api.Builder(api.ListingsUpdate)) }

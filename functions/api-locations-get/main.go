@@ -1,0 +1,9 @@
+// Command api-locations-get is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-locations-get", api.Builder(api.LocationsGet)) }
