@@ -5,7 +5,7 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 LAMBDA_FLAGS := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w"
 
-.PHONY: openapi fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
+.PHONY: e2e-local openapi fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ bench: bench-coldstart bench-listings ## Run every benchmark and print figures w
 
 openapi: ## Regenerate shared/api/openapi.json from the code (a test fails when it is stale).
 	$(GO) run ./cmd/propertypro openapi --out shared/api/openapi.json
+
+e2e-local: ## The brokerage-day scenario against a fresh `propertypro run` over HTTP.
+	scripts/e2e-local.sh
 
 fuzz-api: ## schemathesis against /openapi.json of a fresh local platform (FUZZ_MAX_TIME seconds).
 	scripts/schemathesis.sh

@@ -330,6 +330,10 @@ func (s *Service) Assign(ctx context.Context, a access.Actor, id, agentID string
 	if err := a.Require(access.Admin, access.Manager); err != nil {
 		return Lead{}, err
 	}
+	// An id the caller cannot see is not found before anything about the body is judged.
+	if _, err := s.Get(ctx, a, id); err != nil {
+		return Lead{}, err
+	}
 	agent, err := s.assignee(ctx, a, agentID)
 	if err != nil {
 		return Lead{}, err
