@@ -17,6 +17,7 @@ import (
 	"github.com/propertypro/propertypro/shared/config"
 	"github.com/propertypro/propertypro/shared/lambdahttp"
 	"github.com/propertypro/propertypro/shared/lambdasqs"
+	"github.com/propertypro/propertypro/shared/objects"
 	"github.com/propertypro/propertypro/shared/queue"
 )
 
@@ -30,6 +31,8 @@ type Boot struct {
 	DB     *pgxpool.Pool // nil unless Fn.Access.Database
 	Queues queue.Sender  // SQS in AWS, the local durable queue on the local platform
 	Depths queue.Stats   // queue depth, for readiness and operations; may be nil
+	// Objects is S3 in AWS (attached by awsx.AttachObjects), LOCAL_DIR/drops locally.
+	Objects objects.Store
 	// Runtime names where the function runs, for readiness reports: "lambda" or "local".
 	Runtime string
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/propertypro/propertypro/shared/api"
 	"github.com/propertypro/propertypro/shared/catalog"
 	"github.com/propertypro/propertypro/shared/config"
+	"github.com/propertypro/propertypro/shared/objects"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/queue"
 )
@@ -26,6 +27,7 @@ type Platform struct {
 	base     platform.Boot
 	inbox    inbox
 	handlers map[string]platform.Handler
+	drops    objects.Dir
 	mux      *http.ServeMux
 	// Now is the clock of the scheduler; tests replace it.
 	Now func() time.Time
@@ -43,6 +45,9 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, db *Datab
 	p := &Platform{manifest: manifest, cfg: cfg, log: log, handlers: map[string]platform.Handler{},
 		mux: http.NewServeMux(), Now: time.Now}
 	p.base = platform.Boot{Config: cfg, Log: log, DB: db.Pool, Runtime: "local"}
+	p.drops = objects.Dir{Root: DropsDir(cfg.LocalDir), BaseURL: "http://" + cfg.Addr(),
+		Secret: []byte(cfg.SecretKey), MaxSize: cfg.MaxFileSize}
+	p.base.Objects = p.drops
 	if cfg.AWSEndpointURL != "" {
 		sq, err := newSQSInbox(ctx, cfg)
 		if err != nil {
@@ -86,7 +91,12 @@ func (p *Platform) boot(fn functions.Function) *platform.Boot {
 
 // Handler serves every HTTP function with the manifest's routes, behind the same middleware
 // as in Lambda.
-func (p *Platform) Handler() http.Handler { return api.Middleware(p.log, p.mux) }
+func (p *Platform) Handler() http.Handler {
+	root := http.NewServeMux()
+	root.Handle(objects.UploadPath, p.drops.UploadHandler())
+	root.Handle("/", api.Middleware(p.log, p.mux))
+	return root
+}
 
 // Invoke runs one function on a raw Lambda event, as `propertypro invoke` does.
 func (p *Platform) Invoke(ctx context.Context, name string, event []byte) ([]byte, error) {
