@@ -98,7 +98,8 @@ var Buckets = []string{BucketDataDrops, BucketDocuments}
 // Manifest is every function of the platform: one list, assembled from the areas below so
 // that each area's functions sit beside each other.
 var Manifest = slices.Concat(platformFunctions, identityFunctions, locationFunctions, listingFunctions,
-	leadFunctions, dealFunctions, insightFunctions)
+	leadFunctions, dealFunctions, insightFunctions, ingestionFunctions, knowledgeFunctions, nurtureFunctions,
+	opsFunctions)
 
 // Lookup returns the manifest entry with the given name.
 func Lookup(name string) (Function, error) {

@@ -33,7 +33,8 @@ type Route func(api huma.API, op huma.Operation, b *platform.Boot)
 func Routes() map[string]Route {
 	all := map[string]Route{}
 	for _, area := range []map[string]Route{platformRoutes(), identityRoutes(), locationRoutes(),
-		listingRoutes(), leadRoutes(), dealRoutes(), insightRoutes()} {
+		listingRoutes(), leadRoutes(), dealRoutes(), insightRoutes(), ingestionRoutes(), knowledgeRoutes(),
+		nurtureRoutes(), opsRoutes()} {
 		maps.Copy(all, area)
 	}
 	return all

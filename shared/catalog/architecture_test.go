@@ -12,7 +12,7 @@ import (
 // under shared/ is domain code and must stay free of them: a new package is domain by default.
 var edge = map[string]bool{
 	"api": true, "apitest": true, "awsx": true, "chroma": true, "catalog": true, "jobs": true, "lambdahttp": true, "lambdasqs": true,
-	"localpg": true, "logging": true, "platform": true, "postgres": true, "queue": true, "runner": true,
+	"localpg": true, "logging": true, "objects": true, "platform": true, "postgres": true, "queue": true, "runner": true,
 	"schema": true, "telemetry": true, "testkit": true,
 }
 

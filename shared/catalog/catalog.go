@@ -4,6 +4,8 @@
 package catalog
 
 import (
+	"maps"
+
 	"github.com/propertypro/propertypro/shared/api"
 	"github.com/propertypro/propertypro/shared/jobs"
 	"github.com/propertypro/propertypro/shared/platform"
@@ -13,6 +15,10 @@ import (
 func Builders() map[string]platform.Builder {
 	b := map[string]platform.Builder{
 		"cron-db-maintenance": jobs.DBMaintenance,
+	}
+	for _, area := range []map[string]platform.Builder{ingestionBuilders(), knowledgeBuilders(),
+		nurtureBuilders(), opsBuilders()} {
+		maps.Copy(b, area)
 	}
 	for name, r := range api.Routes() {
 		b[name] = api.Builder(r)

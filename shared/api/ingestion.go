@@ -1,0 +1,3 @@
+package api
+
+func ingestionRoutes() map[string]Route { return map[string]Route{} }

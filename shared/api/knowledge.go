@@ -1,0 +1,3 @@
+package api
+
+func knowledgeRoutes() map[string]Route { return map[string]Route{} }

@@ -1,0 +1,3 @@
+package api
+
+func nurtureRoutes() map[string]Route { return map[string]Route{} }

@@ -1,0 +1,3 @@
+package api
+
+func opsRoutes() map[string]Route { return map[string]Route{} }
