@@ -73,7 +73,7 @@ func (d Dir) Get(_ context.Context, bucket, key string) (io.ReadCloser, Info, er
 		return nil, Info{}, err
 	}
 	st, _ := f.Stat()
-	etag, err := fileMD5(p)
+	etag, err := FileETag(p)
 	if err != nil {
 		f.Close()
 		return nil, Info{}, err
@@ -168,7 +168,8 @@ func (d Dir) UploadHandler() http.Handler {
 	})
 }
 
-func fileMD5(path string) (string, error) {
+// FileETag is a file's S3-style ETag (hex MD5 of its bytes, as S3 gives for single-part uploads).
+func FileETag(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

@@ -2,10 +2,7 @@ package runner
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"encoding/json"
-	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -15,6 +12,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/propertypro/propertypro/functions"
+	"github.com/propertypro/propertypro/shared/objects"
 )
 
 // DropsDir is where files stand in for S3 objects: DropsDir/<bucket>/<key>.
@@ -71,7 +69,7 @@ func (p *Platform) announce(ctx context.Context, root, path string, size int64) 
 	if !ok {
 		return
 	}
-	etag, err := fileMD5(path)
+	etag, err := objects.FileETag(path)
 	if err != nil {
 		return
 	}
@@ -117,17 +115,4 @@ func s3Event(bucket, key, etag string, size int64) events.S3Event {
 	rec.S3.Object.Size = size
 	rec.S3.Object.ETag = etag
 	return events.S3Event{Records: []events.S3EventRecord{rec}}
-}
-
-func fileMD5(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := md5.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
