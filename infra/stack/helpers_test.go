@@ -71,18 +71,25 @@ var synthCases = []synthCase{
 	{"test manifest prod", Prod, testManifest()},
 }
 
-var synthesized = map[string]assertions.Template{}
+var synthesized = map[string]*synthesis{}
 
-// template synthesizes each case once per test binary: synthesis through jsii takes seconds.
+// template is the case's flattened template (see synthesis): every stack's resources in one,
+// so that checks of functions, routes, grants and alarms need not know which stack holds them.
 func (c synthCase) template(t *testing.T) assertions.Template {
 	t.Helper()
-	if tpl, ok := synthesized[c.name]; ok {
-		return tpl
+	return c.synth(t).all
+}
+
+// synth synthesizes each case once per test binary: synthesis through jsii takes seconds.
+func (c synthCase) synth(t *testing.T) *synthesis {
+	t.Helper()
+	if s, ok := synthesized[c.name]; ok {
+		return s
 	}
 	st := New(newTestApp(t, nil), StackName(c.env), testProps(t, c.env, c.manifest))
-	tpl := assertions.Template_FromStack(st, nil)
-	synthesized[c.name] = tpl
-	return tpl
+	s := synthesize(t, st)
+	synthesized[c.name] = s
+	return s
 }
 
 // newTestApp turns bundling off as the CDK CLI does for stacks it does not deploy.

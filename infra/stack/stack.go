@@ -21,12 +21,15 @@ import (
 
 // builder carries the shared resources that each function's constructs refer to.
 type builder struct {
+	// stack is the parent: shared resources (alarm topic, buckets, VPC, database, proxy,
+	// secrets, HTTP API, queues) live here, each function in a nested stack of its group.
 	stack      awscdk.Stack
 	props      Props
 	cfg        settings
 	scopes     map[string]constructs.Construct
 	buckets    map[string]awss3.Bucket
 	queues     map[string]awssqs.Queue
+	dlqs       map[string]awssqs.Queue
 	db         *database
 	appSecret  awssecretsmanager.Secret
 	aiSecret   awssecretsmanager.Secret
@@ -48,7 +51,8 @@ func New(scope constructs.Construct, id string, props Props) awscdk.Stack {
 	awscdk.Tags_Of(st).Add(jsii.String("environment"), jsii.String(string(props.Env)), nil)
 	b := &builder{
 		stack: st, props: props, cfg: props.Env.settings(),
-		scopes: map[string]constructs.Construct{}, buckets: map[string]awss3.Bucket{}, queues: map[string]awssqs.Queue{},
+		scopes: map[string]constructs.Construct{}, buckets: map[string]awss3.Bucket{},
+		queues: map[string]awssqs.Queue{}, dlqs: map[string]awssqs.Queue{},
 	}
 	b.build()
 	return st
@@ -72,8 +76,14 @@ func (b *builder) build() {
 		b.addHTTPAPI()
 	}
 	b.addQueues()
-	for _, f := range b.props.Functions {
-		b.addFunction(f)
+	// One stack cannot hold more than 500 resources, about 50 functions; nested stacks of at
+	// most MaxFunctionsPerStack functions each keep every stack far below that.
+	for _, g := range GroupFunctions(b.props.Functions) {
+		ns := b.addFunctionStack(g)
+		for _, f := range g.Functions {
+			b.scopes[f.Name] = constructs.NewConstruct(ns, jsii.String(f.Name))
+			b.addFunction(f)
+		}
 	}
 }
 
@@ -81,14 +91,13 @@ func (b *builder) anyAccess(need func(functions.Access) bool) bool {
 	return slices.ContainsFunc(b.props.Functions, func(f functions.Function) bool { return need(f.Access) })
 }
 
-// scope groups every construct of one function under its name, which keeps logical IDs
-// readable and stable when functions are added or reordered.
+// scope groups every construct of one function under its name inside the function's nested
+// stack, which keeps logical IDs readable and stable when functions are added or reordered.
 func (b *builder) scope(name string) constructs.Construct {
-	if s, ok := b.scopes[name]; ok {
-		return s
+	s, ok := b.scopes[name]
+	if !ok {
+		panic("stack: function " + name + " has no nested stack yet")
 	}
-	s := constructs.NewConstruct(b.stack, jsii.String(name))
-	b.scopes[name] = s
 	return s
 }
 

@@ -337,6 +337,16 @@ func TestAlarms(t *testing.T) {
 			if n := countAlarms(alarms, "ApproximateNumberOfMessagesVisible", nil, 0); n != count(c.manifest, functions.KindTask) {
 				t.Errorf("%d DLQ depth alarms, want one per task", n)
 			}
+			// Every alarm, in whichever nested stack, notifies the parent's one SNS topic.
+			topics := keys(resources(t, tpl, "AWS::SNS::Topic"))
+			if len(topics) != 1 {
+				t.Fatalf("SNS topics %v, want exactly the alarm topic", topics)
+			}
+			for id, a := range alarms {
+				if diff := cmp.Diff([]any{map[string]any{"Ref": topics[0]}}, props(a)["AlarmActions"]); diff != "" {
+					t.Errorf("alarm %s AlarmActions (-want +got):\n%s", id, diff)
+				}
+			}
 		})
 	}
 }

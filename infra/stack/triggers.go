@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3notifications"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssqs"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/propertypro/propertypro/functions"
 )
@@ -55,7 +56,9 @@ func (b *builder) addQueues() {
 		if f.Kind() != functions.KindTask {
 			continue
 		}
-		scope := b.scope(f.Name)
+		// Queues stay in the parent under their consumer's name: any function may send to
+		// them, and nested stacks referring to each other's queues could form a cycle.
+		scope := constructs.NewConstruct(b.stack, jsii.String(f.Name))
 		dlq := awssqs.NewQueue(scope, jsii.String("DeadLetterQueue"), &awssqs.QueueProps{
 			QueueName:       jsii.String(physicalName(b.props.Env, f.Queue+"-dlq")),
 			Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
@@ -70,7 +73,7 @@ func (b *builder) addQueues() {
 			DeadLetterQueue:   &awssqs.DeadLetterQueue{Queue: dlq, MaxReceiveCount: jsii.Number(maxReceiveCount)},
 		})
 		b.queues[f.Queue] = q
-		b.addQueueAlarms(f, q, dlq)
+		b.dlqs[f.Queue] = dlq
 	}
 }
 
@@ -78,6 +81,9 @@ func (b *builder) addQueues() {
 // dragging its nine neighbours back onto the queue.
 func (b *builder) addConsumer(f functions.Function, fn awslambda.Function) {
 	q := b.queues[f.Queue]
+	// The event source mapping and the queue's alarms live with the consumer; the bucket
+	// notification below lives with the bucket and queue in the parent.
+	b.addQueueAlarms(f, q, b.dlqs[f.Queue])
 	fn.AddEventSource(awslambdaeventsources.NewSqsEventSource(q, &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize:               jsii.Number(sqsBatchSize),
 		ReportBatchItemFailures: jsii.Bool(true),
