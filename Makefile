@@ -5,7 +5,7 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 LAMBDA_FLAGS := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w"
 
-.PHONY: e2e-local openapi fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help
+.PHONY: e2e-local openapi fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help drill security deploy
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -42,7 +42,23 @@ bench-coldstart: ## Cold start of /health/ready under aws-lambda-rie vs a hello-
 bench-listings: ## Listing search over 100,000 listings: p50/p99 through the handler, req/s over loopback.
 	$(GO) run ./bench/listings
 
-bench: bench-coldstart bench-listings ## Run every benchmark and print figures with their ratios.
+bench-knowledge: ## Assistant: retrieval top-5 over 100,000 vectors, chat round trip (offline), recall@5 of testdata/questions.
+	$(GO) run ./bench/knowledge
+
+bench-nurture: ## Nurture: due finder over 1,000,000 enrollments with 10,000 due; send path messages/s with a fake provider.
+	NURTURE_BENCH=1 $(GO) test -count=1 -timeout 30m -run TestNurtureFigures -v ./shared/postgres/ | grep -E 'PASS|MISS|MB|FAIL'
+
+bench: bench-coldstart bench-listings bench-knowledge bench-nurture ## Run every benchmark and print figures with their ratios.
+
+drill: ## Restore drill: dump a database of DRILL_ROWS (default 1,000,000) deals, restore it fresh, verify counts and checksums, report the time.
+	scripts/drill.sh
+
+security: ## Security gates: secret scan, govulncheck, gosec, and the gates' own tests (planted secret, redaction leak).
+	scripts/security.sh
+
+deploy: build ## Deploy ENV=dev|staging|prod with the CDK CLI (AWS credentials required; zip-packaged Lambdas from build/).
+	@test -n "$(ENV)" || { echo "make deploy ENV=dev|staging|prod"; exit 2; }
+	npx --yes aws-cdk@2 deploy --all -c env=$(ENV) --require-approval $(if $(filter prod,$(ENV)),broadening,never)
 
 openapi: ## Regenerate shared/api/openapi.json from the code (a test fails when it is stale).
 	$(GO) run ./cmd/propertypro openapi --out shared/api/openapi.json

@@ -23,8 +23,11 @@ type cli struct {
 	Users     usersCmd     `cmd:"" help:"Manage users from the command line."`
 	DB        dbCmd        `cmd:"" name:"db" help:"Start, stop or locate the private Postgres under LOCAL_DIR."`
 	OpenAPI   openapiCmd   `cmd:"" name:"openapi" help:"Print the OpenAPI 3.1 document generated from the code of every HTTP function."`
+	Ops       opsCmd       `cmd:"" help:"Operator's actions: queue depths, dead letters, failures, re-runs, feature flags."`
 	Functions functionsCmd `cmd:"" help:"List the functions of the manifest."`
-	Config    configCmd    `cmd:"" help:"List every configuration key with its value source and documentation."`
+	Config    configGroup  `cmd:"" help:"List, check and compare configuration keys (see: config check, config drift)."`
+	Ingest    ingestCmd    `cmd:"" help:"Load a CSV, JSON or XLSX data file through the ingestion pipeline and print its report."`
+	IngestDoc ingestDocCmd `cmd:"" name:"ingest-doc" help:"Extract, chunk and embed a document into the knowledge base, as an upload would."`
 }
 
 // env is what every command gets: validated configuration, a logger and a context that ends

@@ -5,6 +5,7 @@ import (
 
 	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/catalog"
 )
 
 type openapiCmd struct {
@@ -12,7 +13,7 @@ type openapiCmd struct {
 }
 
 func (c openapiCmd) Run(*env) error {
-	doc, err := api.DocumentJSON(functions.Manifest)
+	doc, err := api.DocumentJSON(functions.Manifest, catalog.Routes())
 	if err != nil {
 		return err
 	}

@@ -28,13 +28,15 @@ const Version = "1.0.0"
 // (id, method, path, summary, security); b is nil when only the document is being built.
 type Route func(api huma.API, op huma.Operation, b *platform.Boot)
 
-// Routes maps every HTTP function of the manifest to its operation. Lambda binaries name
-// their own Route instead, so that each carries only its own code.
+// Routes maps the HTTP functions of the CRM core to their operations. The ingestion,
+// knowledge and nurture areas keep theirs in packages of their own (ingestapi, knowledgeapi,
+// nurtureapi) because they link AI, e-mail and spreadsheet SDKs that a core function must
+// not carry; shared/catalog joins them all. Lambda binaries name their own Route instead,
+// so that each carries only its own code.
 func Routes() map[string]Route {
 	all := map[string]Route{}
 	for _, area := range []map[string]Route{platformRoutes(), identityRoutes(), locationRoutes(),
-		listingRoutes(), leadRoutes(), dealRoutes(), insightRoutes(), ingestionRoutes(), knowledgeRoutes(),
-		nurtureRoutes(), opsRoutes()} {
+		listingRoutes(), leadRoutes(), dealRoutes(), insightRoutes()} {
 		maps.Copy(all, area)
 	}
 	return all
@@ -72,21 +74,21 @@ func Builder(r Route) platform.Builder {
 func Mount(mux *http.ServeMux, r Route, b *platform.Boot) {
 	op := operation(b.Fn)
 	if !b.Fn.Public {
-		op.Middlewares = huma.Middlewares{authenticate(lazy(b, identityService))}
+		op.Middlewares = huma.Middlewares{authenticate(Lazy(b, identityService))}
 	}
 	r(humago.New(mux, newConfig()), op, b)
 }
 
-// Document builds the OpenAPI document of every HTTP function in manifest.
-func Document(manifest []functions.Function) (*huma.OpenAPI, error) {
+// Document builds the OpenAPI document of every HTTP function in manifest from routes.
+func Document(manifest []functions.Function, routes map[string]Route) (*huma.OpenAPI, error) {
 	api := humago.New(http.NewServeMux(), newConfig())
 	for _, fn := range manifest {
 		if fn.Kind() != functions.KindHTTP {
 			continue
 		}
-		r, ok := Routes()[fn.Name]
+		r, ok := routes[fn.Name]
 		if !ok {
-			return nil, fmt.Errorf("function %s has no operation in shared/api", fn.Name)
+			return nil, fmt.Errorf("function %s has no operation", fn.Name)
 		}
 		r(api, operation(fn), nil)
 	}
@@ -135,9 +137,9 @@ func tagOf(path string) string {
 	return parts[0]
 }
 
-// handle adapts a domain-facing handler: errors from the domain are apperr errors, turned
+// Handle adapts a domain-facing handler: errors from the domain are apperr errors, turned
 // into problem+json here.
-func handle[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+func Handle[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {

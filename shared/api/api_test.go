@@ -13,6 +13,7 @@ import (
 
 	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/catalog"
 	"github.com/propertypro/propertypro/shared/config"
 	"github.com/propertypro/propertypro/shared/health"
 	"github.com/propertypro/propertypro/shared/platform"
@@ -31,7 +32,7 @@ func boot(t *testing.T, name string) *platform.Boot {
 }
 
 func serve(t *testing.T, b *platform.Boot, method, path string) *httptest.ResponseRecorder {
-	h, err := api.Builder(api.Routes()[b.Fn.Name])(b)
+	h, err := api.Builder(catalog.Routes()[b.Fn.Name])(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func serve(t *testing.T, b *platform.Boot, method, path string) *httptest.Respon
 }
 
 func TestDocumentCoversEveryHTTPFunction(t *testing.T) {
-	doc, err := api.Document(functions.Manifest)
+	doc, err := api.Document(functions.Manifest, catalog.Routes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestReadyIs503WhenTheDatabaseIsDown(t *testing.T) {
 	}
 	b.DB = pool
 	rec := serve(t, b, "GET", "/health/ready")
-	var rep health.Report
+	var rep health.Readiness
 	json.Unmarshal(rec.Body.Bytes(), &rep)
 	if rec.Code != 503 || rep.Status != health.Down || rep.Checks[0].Name != "database" || rep.Checks[0].Error == "" {
 		t.Fatalf("%d %s", rec.Code, rec.Body.String())
@@ -117,7 +118,7 @@ func TestUnknownRouteIsProblemJSON(t *testing.T) {
 }
 
 func TestEmbeddedDocumentIsCurrent(t *testing.T) {
-	want, err := api.DocumentJSON(functions.Manifest)
+	want, err := api.DocumentJSON(functions.Manifest, catalog.Routes())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,15 +82,15 @@ type dealCreatedOutput struct {
 	Body     deal.DealView
 }
 
-func dealOut(v deal.DealView) *dealOutput { return &dealOutput{ETag: etag(v.Version), Body: v} }
+func dealOut(v deal.DealView) *dealOutput { return &dealOutput{ETag: ETag(v.Version), Body: v} }
 
 // DealsList is GET /v1/deals.
 func DealsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	salesSchemas(api)
 	op.Errors = append(op.Errors, 422)
 	op.Description = "Sort by created_at, price_aed or closed_at. The aml_flag filter is for compliance officers only."
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		Stage      string    `query:"stage" enum:"offer,negotiation,mou_signed,transfer,closed_won,closed_lost"`
 		Kind       string    `query:"kind" enum:"sale,rent,off_plan"`
 		AgentID    string    `query:"agent_id" maxLength:"64"`
@@ -128,8 +128,8 @@ func DealsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
 	op.Description = "Commission, VAT, the co-broke split, the DLD fee and the AML screen are computed from the price, " +
 		"the rates and the payments; they cannot be sent."
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewDeal }) (*dealCreatedOutput, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewDeal }) (*dealCreatedOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -138,7 +138,7 @@ func DealsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return &dealCreatedOutput{ETag: etag(v.Version), Location: "/v1/deals/" + v.ID, Body: v}, nil
+		return &dealCreatedOutput{ETag: ETag(v.Version), Location: "/v1/deals/" + v.ID, Body: v}, nil
 	})
 }
 
@@ -146,8 +146,8 @@ func DealsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 func DealsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	salesSchemas(api)
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *salesRecordID) (*dealOutput, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *salesRecordID) (*dealOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -166,13 +166,13 @@ func DealsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
 	op.Description = "Stage moves follow the pipeline (offer → negotiation → mou_signed → transfer → closed_won; " +
 		"a lease skips transfer and needs its Ejari number to close; any open stage → closed_lost). Amounts are recomputed."
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.DealChanges]) (*dealOutput, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.DealChanges]) (*dealOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -187,13 +187,13 @@ func DealsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 // DealsDelete is DELETE /v1/deals/{id}.
 func DealsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412)
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -212,14 +212,14 @@ type viewingCreatedOutput struct {
 	Body     deal.Viewing
 }
 
-func viewingOut(v deal.Viewing) *viewingOutput { return &viewingOutput{ETag: etag(v.Version), Body: v} }
+func viewingOut(v deal.Viewing) *viewingOutput { return &viewingOutput{ETag: ETag(v.Version), Body: v} }
 
 // ViewingsList is GET /v1/viewings.
 func ViewingsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
 	op.Description = "Sort by scheduled_at or created_at (default -scheduled_at)."
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		LeadID    string    `query:"lead_id" maxLength:"64"`
 		ListingID string    `query:"listing_id" maxLength:"64"`
 		AgentID   string    `query:"agent_id" maxLength:"64"`
@@ -248,8 +248,8 @@ func ViewingsList(api huma.API, op huma.Operation, b *platform.Boot) {
 func ViewingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 422)
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewViewing }) (*viewingCreatedOutput, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewViewing }) (*viewingCreatedOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -258,15 +258,15 @@ func ViewingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return &viewingCreatedOutput{ETag: etag(v.Version), Location: "/v1/viewings/" + v.ID, Body: v}, nil
+		return &viewingCreatedOutput{ETag: ETag(v.Version), Location: "/v1/viewings/" + v.ID, Body: v}, nil
 	})
 }
 
 // ViewingsGet is GET /v1/viewings/{id}.
 func ViewingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *salesRecordID) (*viewingOutput, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *salesRecordID) (*viewingOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -283,13 +283,13 @@ func ViewingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 func ViewingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
 	op.Description = "A scheduled viewing may be rescheduled or end as done, cancelled or no_show; feedback may be recorded any time."
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.ViewingChanges]) (*viewingOutput, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.ViewingChanges]) (*viewingOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -304,13 +304,13 @@ func ViewingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 // ViewingsDelete is DELETE /v1/viewings/{id}.
 func ViewingsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412)
-	svc := lazy(b, dealService)
-	handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
+	svc := Lazy(b, dealService)
+	Handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}

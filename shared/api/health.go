@@ -18,7 +18,7 @@ type liveOutput struct {
 
 // HealthLive is GET /health: liveness, with no dependency touched.
 func HealthLive(api huma.API, op huma.Operation, _ *platform.Boot) {
-	handle(api, op, func(context.Context, *struct{}) (*liveOutput, error) {
+	Handle(api, op, func(context.Context, *struct{}) (*liveOutput, error) {
 		out := &liveOutput{}
 		out.Body.Status = "ok"
 		return out, nil
@@ -27,7 +27,7 @@ func HealthLive(api huma.API, op huma.Operation, _ *platform.Boot) {
 
 type readyOutput struct {
 	Status int `json:"-"`
-	Body   health.Report
+	Body   health.Readiness
 }
 
 // HealthReady is GET /health/ready: every dependency checked concurrently.
@@ -36,12 +36,12 @@ func HealthReady(api huma.API, op huma.Operation, b *platform.Boot) {
 		"and latency. 503 when a required dependency is down; degraded when a fallback serves."
 	op.Responses = map[string]*huma.Response{"503": {Description: "A required dependency is down.",
 		Content: map[string]*huma.MediaType{"application/json": {Schema: api.OpenAPI().Components.Schemas.Schema(
-			reflectType[health.Report](), true, "")}}}}
+			reflectType[health.Readiness](), true, "")}}}}
 	var checks []health.Check
 	if b != nil {
 		checks = platform.ReadinessChecks(b)
 	}
-	handle(api, op, func(ctx context.Context, _ *struct{}) (*readyOutput, error) {
+	Handle(api, op, func(ctx context.Context, _ *struct{}) (*readyOutput, error) {
 		rep := health.Run(ctx, checks, 3*time.Second)
 		status := http.StatusOK
 		if !rep.Ready() {

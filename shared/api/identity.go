@@ -47,8 +47,8 @@ func tokens(p identity.TokenPair) *tokensOutput {
 // AuthLogin is POST /v1/auth/login.
 func AuthLogin(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 401, 429)
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, in *loginInput) (*tokensOutput, error) {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, in *loginInput) (*tokensOutput, error) {
 		pair, err := svc().Login(ctx, in.Body.Email, in.Body.Password, clientIP(ctx))
 		if err != nil {
 			return nil, err
@@ -67,8 +67,8 @@ type refreshInput struct {
 func AuthRefresh(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Rotates the refresh token: the one presented stops working. Presenting a used one again revokes its whole family."
 	op.Errors = append(op.Errors, 401)
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, in *refreshInput) (*tokensOutput, error) {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, in *refreshInput) (*tokensOutput, error) {
 		pair, err := svc().Refresh(ctx, in.Body.RefreshToken)
 		if err != nil {
 			return nil, err
@@ -79,8 +79,8 @@ func AuthRefresh(api huma.API, op huma.Operation, b *platform.Boot) {
 
 // AuthLogout is POST /v1/auth/logout: ends every session of the caller.
 func AuthLogout(api huma.API, op huma.Operation, b *platform.Boot) {
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -94,12 +94,12 @@ type userOutput struct {
 	Body identity.User
 }
 
-func userOut(u identity.User) *userOutput { return &userOutput{ETag: etag(u.Version), Body: u} }
+func userOut(u identity.User) *userOutput { return &userOutput{ETag: ETag(u.Version), Body: u} }
 
 // Me is GET /v1/me.
 func Me(api huma.API, op huma.Operation, b *platform.Boot) {
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -120,8 +120,8 @@ type usersOutput struct {
 
 // UsersList is GET /v1/users.
 func UsersList(api huma.API, op huma.Operation, b *platform.Boot) {
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		Role   access.Role `query:"role" enum:"admin,manager,agent,compliance_officer,reviewer"`
 		Active string      `query:"active" enum:"true,false"`
 	}) (*usersOutput, error) {
@@ -145,8 +145,8 @@ func UsersList(api huma.API, op huma.Operation, b *platform.Boot) {
 func UsersCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 409, 422)
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, in *struct{ Body identity.NewUser }) (*userOutput, error) {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, in *struct{ Body identity.NewUser }) (*userOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -166,8 +166,8 @@ type userID struct {
 // UsersGet is GET /v1/users/{id}.
 func UsersGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -183,8 +183,8 @@ func UsersGet(api huma.API, op huma.Operation, b *platform.Boot) {
 // UsersUpdate is PATCH /v1/users/{id} (admins): role, team, BRN, name, active.
 func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID      string `path:"id" maxLength:"64" doc:"User id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 		Body    identity.UserPatch
@@ -193,7 +193,7 @@ func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -209,8 +209,8 @@ func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 // records stay.
 func UsersDeactivate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409)
-	svc := lazy(b, identityService)
-	handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
+	svc := Lazy(b, identityService)
+	Handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err

@@ -31,8 +31,8 @@ func AnalyticsKPIs(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Lead conversion by source, speed to first contact, time to close, pipeline value by stage and " +
 		"the leaderboard over [from, to) (default: the last 30 days). Agents see their own numbers, managers " +
 		"their team's, the other roles the brokerage's."
-	svc := lazy(b, analyticsService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, analyticsService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		From time.Time `query:"from" doc:"Start of the window (RFC 3339), inclusive."`
 		To   time.Time `query:"to" doc:"End of the window (RFC 3339), exclusive; default now."`
 	}) (*struct{ Body analytics.KPIs }, error) {
@@ -50,8 +50,8 @@ func AuditList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
 	op.Description = "The brokerage's audit trail, newest first, with each write's before and after " +
 		"(secrets redacted when written)."
-	svc := lazy(b, analyticsService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, analyticsService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ActorID  string    `query:"actor_id" maxLength:"64"`
 		Entity   string    `query:"entity" maxLength:"40" doc:"e.g. deal, lead, listing, user, viewing."`
 		EntityID string    `query:"entity_id" maxLength:"64"`

@@ -41,7 +41,7 @@ type leadOutput struct {
 	Body lead.Lead
 }
 
-func leadOut(l lead.Lead) *leadOutput { return &leadOutput{ETag: etag(l.Version), Body: l} }
+func leadOut(l lead.Lead) *leadOutput { return &leadOutput{ETag: ETag(l.Version), Body: l} }
 
 type leadID struct {
 	ID string `path:"id" maxLength:"64" doc:"Lead id."`
@@ -77,8 +77,8 @@ type leadsOutput struct {
 // LeadsList is GET /v1/leads: the leads the caller sees, filtered, searched and paged.
 func LeadsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *leadsListInput) (*leadsOutput, error) {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *leadsListInput) (*leadsOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -100,8 +100,8 @@ func LeadsList(api huma.API, op huma.Operation, b *platform.Boot) {
 func LeadsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 409, 422)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *struct{ Body lead.NewLead }) (*leadOutput, error) {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *struct{ Body lead.NewLead }) (*leadOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -117,8 +117,8 @@ func LeadsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 // LeadsGet is GET /v1/leads/{id}.
 func LeadsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *leadID) (*leadOutput, error) {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *leadID) (*leadOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -134,8 +134,8 @@ func LeadsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 // LeadsUpdate is PATCH /v1/leads/{id}.
 func LeadsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID      string `path:"id" maxLength:"64" doc:"Lead id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 		Body    lead.LeadPatch
@@ -144,7 +144,7 @@ func LeadsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -159,8 +159,8 @@ func LeadsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 // LeadsDelete is DELETE /v1/leads/{id}: a soft delete.
 func LeadsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID      string `path:"id" maxLength:"64" doc:"Lead id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 	}) (*struct{}, error) {
@@ -168,7 +168,7 @@ func LeadsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -180,8 +180,8 @@ func LeadsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 func LeadsAssign(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Gives the lead to an agent (admins; managers within their team). The agent gets a first-contact task due within LEAD_FIRST_CONTACT_SLA and the lead's timeline records the assignment."
 	op.Errors = append(op.Errors, 404, 409, 422)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64" doc:"Lead id."`
 		Body struct {
 			AgentID string `json:"agent_id" maxLength:"64" doc:"The agent who will work the lead."`
@@ -203,8 +203,8 @@ func LeadsAssign(api huma.API, op huma.Operation, b *platform.Boot) {
 func LeadsMerge(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Folds duplicate_id into this lead: empty fields are filled, preferences united, the earliest created_at kept; activities, tasks, viewings and deals move here; the duplicate points here (merged_into)."
 	op.Errors = append(op.Errors, 404, 409, 422)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64" doc:"The surviving lead's id."`
 		Body struct {
 			DuplicateID string `json:"duplicate_id" maxLength:"64" doc:"The lead folded into this one."`
@@ -229,8 +229,8 @@ type leadActivitiesOutput struct {
 // LeadActivitiesList is GET /v1/leads/{id}/activities: the lead's timeline.
 func LeadActivitiesList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 422)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID     string `path:"id" maxLength:"64" doc:"Lead id."`
 		Sort   string `query:"sort" enum:"at,-at" doc:"Default -at (newest first)."`
 		Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
@@ -261,8 +261,8 @@ func LeadActivitiesCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.DefaultStatus = 201
 	op.Description = "Records a note, call, email, WhatsApp message, SMS or meeting. The first contact stops the speed-to-lead clock (first_contacted_at) and completes the first-contact task."
 	op.Errors = append(op.Errors, 404, 409, 422)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64" doc:"Lead id."`
 		Body lead.NewLeadActivity
 	}) (*leadActivityOutput, error) {
@@ -287,8 +287,8 @@ type leadExportOutput struct {
 func LeadsExport(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "All personal data held about the lead (PDPL access and portability): the lead, duplicates merged into it, its activities, tasks, viewings, deals and the audit entries about it. Admins and the lead's own agent or manager; audited."
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *leadID) (*leadExportOutput, error) {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *leadID) (*leadExportOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -309,8 +309,8 @@ type leadErasureOutput struct {
 func LeadsErase(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Anonymises the lead's personal data (admins). When AML record keeping requires it (a won or AML-flagged deal, or any deal of the last 5 years) the identity fields are kept under a legal hold, reported with its end date; the rest is erased."
 	op.Errors = append(op.Errors, 404, 409)
-	svc := lazy(b, leadService)
-	handle(api, op, func(ctx context.Context, in *leadID) (*leadErasureOutput, error) {
+	svc := Lazy(b, leadService)
+	Handle(api, op, func(ctx context.Context, in *leadID) (*leadErasureOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err

@@ -94,8 +94,8 @@ type listingsOutput struct {
 // ListingsList is GET /v1/listings: the search over the listings the caller may see.
 func ListingsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := lazy(b, listingService)
-	handle(api, op, func(ctx context.Context, in *listingsInput) (*listingsOutput, error) {
+	svc := Lazy(b, listingService)
+	Handle(api, op, func(ctx context.Context, in *listingsInput) (*listingsOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -133,8 +133,8 @@ func ListingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "A listing starts as a draft. Creating it active needs a DLD Trakheesi permit number (6 to 12 digits) " +
 		"whose expiry date is in the future; otherwise the answer is 422 naming permit_number and permit_expiry."
 	op.Errors = append(op.Errors, 409, 422)
-	svc := lazy(b, listingService)
-	handle(api, op, func(ctx context.Context, in *struct{ Body listing.NewListing }) (*listingCreatedOutput, error) {
+	svc := Lazy(b, listingService)
+	Handle(api, op, func(ctx context.Context, in *struct{ Body listing.NewListing }) (*listingCreatedOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -143,7 +143,7 @@ func ListingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return &listingCreatedOutput{ETag: etag(l.Version), Location: "/v1/listings/" + l.ID, Body: l}, nil
+		return &listingCreatedOutput{ETag: ETag(l.Version), Location: "/v1/listings/" + l.ID, Body: l}, nil
 	})
 }
 
@@ -154,8 +154,8 @@ type listingID struct {
 // ListingsGet is GET /v1/listings/{id}.
 func ListingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, listingService)
-	handle(api, op, func(ctx context.Context, in *listingID) (*listingOutput, error) {
+	svc := Lazy(b, listingService)
+	Handle(api, op, func(ctx context.Context, in *listingID) (*listingOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -164,7 +164,7 @@ func ListingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return &listingOutput{ETag: etag(l.Version), Body: l}, nil
+		return &listingOutput{ETag: ETag(l.Version), Body: l}, nil
 	})
 }
 
@@ -173,8 +173,8 @@ func ListingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Changes only the fields sent. Status changes follow draft → active → under_offer → sold | rented, " +
 		"withdrawn from any status, and back to active from under_offer or withdrawn; an active listing always needs a valid permit."
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	svc := lazy(b, listingService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, listingService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID      string `path:"id" maxLength:"64" doc:"Listing id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 		Body    listing.Patch
@@ -183,7 +183,7 @@ func ListingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -191,15 +191,15 @@ func ListingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return &listingOutput{ETag: etag(l.Version), Body: l}, nil
+		return &listingOutput{ETag: ETag(l.Version), Body: l}, nil
 	})
 }
 
 // ListingsDelete is DELETE /v1/listings/{id}: a soft delete.
 func ListingsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412)
-	svc := lazy(b, listingService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, listingService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID      string `path:"id" maxLength:"64" doc:"Listing id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 	}) (*struct{}, error) {
@@ -207,7 +207,7 @@ func ListingsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}

@@ -38,8 +38,8 @@ type locationsOutput struct {
 // LocationsList is GET /v1/locations: the place tree, for any signed-in user.
 func LocationsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := lazy(b, locationService)
-	handle(api, op, func(ctx context.Context, in *locationsInput) (*locationsOutput, error) {
+	svc := Lazy(b, locationService)
+	Handle(api, op, func(ctx context.Context, in *locationsInput) (*locationsOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -64,8 +64,8 @@ type locationOutput struct {
 // LocationsGet is GET /v1/locations/{id}: one place with its aliases and ancestors.
 func LocationsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, locationService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, locationService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID string `path:"id" maxLength:"64" doc:"Location id."`
 	}) (*locationOutput, error) {
 		a, err := actor(ctx)

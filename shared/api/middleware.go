@@ -28,7 +28,10 @@ func Middleware(log *slog.Logger, mux *http.ServeMux) http.Handler {
 			id = newID()
 		}
 		w.Header().Set("X-Request-Id", id)
-		ctx := logging.WithFields(r.Context(), logging.Fields{RequestID: id})
+		_, route := mux.Handler(r)
+		ctx, span := startSpan(r, route)
+		defer span.End()
+		ctx = logging.WithFields(ctx, logging.Fields{RequestID: id})
 		ctx = context.WithValue(ctx, remoteAddrKey{}, r.RemoteAddr)
 		r = r.WithContext(ctx)
 		rec := &statusRecorder{ResponseWriter: w}
@@ -39,6 +42,7 @@ func Middleware(log *slog.Logger, mux *http.ServeMux) http.Handler {
 					lambdahttp.WriteProblem(rec, r, log, apperr.New(apperr.Internal, "panic"))
 				}
 			}
+			observe(span, route, rec.status, time.Since(start))
 			log.InfoContext(ctx, "request", "method", r.Method, "path", r.URL.Path,
 				"status", rec.status, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 		}()
@@ -46,7 +50,7 @@ func Middleware(log *slog.Logger, mux *http.ServeMux) http.Handler {
 			lambdahttp.WriteProblem(rec, r, log, err)
 			return
 		}
-		if _, pattern := mux.Handler(r); pattern == "" {
+		if route == "" {
 			lambdahttp.WriteProblem(rec, r, log, apperr.New(apperr.NotFound, "no route %s %s", r.Method, r.URL.Path))
 			return
 		}

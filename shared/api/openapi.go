@@ -28,14 +28,14 @@ func OpenAPIDocument(api huma.API, op huma.Operation, _ *platform.Boot) {
 	op.Description = "Generated from the code of every HTTP function in the manifest."
 	op.Responses = map[string]*huma.Response{"200": {Description: "OpenAPI 3.1 document",
 		Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Type: "object"}}}}}
-	handle(api, op, func(context.Context, *struct{}) (*documentOutput, error) {
+	Handle(api, op, func(context.Context, *struct{}) (*documentOutput, error) {
 		return &documentOutput{ContentType: "application/json", Body: document}, nil
 	})
 }
 
 // DocumentJSON renders the document of manifest as indented JSON, as committed.
-func DocumentJSON(manifest []functions.Function) ([]byte, error) {
-	spec, err := Document(manifest)
+func DocumentJSON(manifest []functions.Function, routes map[string]Route) ([]byte, error) {
+	spec, err := Document(manifest, routes)
 	if err != nil {
 		return nil, err
 	}

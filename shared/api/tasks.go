@@ -19,7 +19,7 @@ type taskOutput struct {
 	Body task.Task
 }
 
-func taskOut(t task.Task) *taskOutput { return &taskOutput{ETag: etag(t.Version), Body: t} }
+func taskOut(t task.Task) *taskOutput { return &taskOutput{ETag: ETag(t.Version), Body: t} }
 
 type tasksListInput struct {
 	Status     task.Status `query:"status" enum:"open,done,cancelled"`
@@ -38,8 +38,8 @@ type tasksOutput struct {
 // TasksList is GET /v1/tasks: the tasks the caller sees (their own; a manager's team's).
 func TasksList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := lazy(b, taskService)
-	handle(api, op, func(ctx context.Context, in *tasksListInput) (*tasksOutput, error) {
+	svc := Lazy(b, taskService)
+	Handle(api, op, func(ctx context.Context, in *tasksListInput) (*tasksOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -61,8 +61,8 @@ func TasksList(api huma.API, op huma.Operation, b *platform.Boot) {
 func TasksCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 422)
-	svc := lazy(b, taskService)
-	handle(api, op, func(ctx context.Context, in *struct{ Body task.NewTask }) (*taskOutput, error) {
+	svc := Lazy(b, taskService)
+	Handle(api, op, func(ctx context.Context, in *struct{ Body task.NewTask }) (*taskOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -82,8 +82,8 @@ type taskID struct {
 // TasksGet is GET /v1/tasks/{id}.
 func TasksGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := lazy(b, taskService)
-	handle(api, op, func(ctx context.Context, in *taskID) (*taskOutput, error) {
+	svc := Lazy(b, taskService)
+	Handle(api, op, func(ctx context.Context, in *taskID) (*taskOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -99,8 +99,8 @@ func TasksGet(api huma.API, op huma.Operation, b *platform.Boot) {
 // TasksUpdate is PATCH /v1/tasks/{id}.
 func TasksUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
-	svc := lazy(b, taskService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, taskService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID      string `path:"id" maxLength:"64" doc:"Task id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 		Body    task.TaskPatch
@@ -109,7 +109,7 @@ func TasksUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -124,8 +124,8 @@ func TasksUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 // TasksDelete is DELETE /v1/tasks/{id}: a soft delete.
 func TasksDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412)
-	svc := lazy(b, taskService)
-	handle(api, op, func(ctx context.Context, in *struct {
+	svc := Lazy(b, taskService)
+	Handle(api, op, func(ctx context.Context, in *struct {
 		ID      string `path:"id" maxLength:"64" doc:"Task id."`
 		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
 	}) (*struct{}, error) {
@@ -133,7 +133,7 @@ func TasksDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		version, err := ifMatch(in.IfMatch)
+		version, err := IfMatch(in.IfMatch)
 		if err != nil {
 			return nil, err
 		}

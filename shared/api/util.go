@@ -10,17 +10,17 @@ import (
 	"github.com/propertypro/propertypro/shared/platform"
 )
 
-// lazy builds a service once, on first use: while the OpenAPI document is being built there
+// Lazy builds a service once, on first use: while the OpenAPI document is being built there
 // is no boot and nothing must be built.
-func lazy[T any](b *platform.Boot, build func(*platform.Boot) T) func() T {
+func Lazy[T any](b *platform.Boot, build func(*platform.Boot) T) func() T {
 	return sync.OnceValue(func() T { return build(b) })
 }
 
-// etag renders a row version as a strong ETag.
-func etag(version int) string { return fmt.Sprintf(`"%d"`, version) }
+// ETag renders a row version as a strong ETag.
+func ETag(version int) string { return fmt.Sprintf(`"%d"`, version) }
 
-// ifMatch parses an If-Match header ("3", W/"3" or 3) into a version; 0 when absent.
-func ifMatch(h string) (int, error) {
+// IfMatch parses an If-Match header ("3", W/"3" or 3) into a version; 0 when absent.
+func IfMatch(h string) (int, error) {
 	h = strings.TrimSpace(h)
 	if h == "" || h == "*" {
 		return 0, nil

@@ -11,8 +11,8 @@ import (
 // edge lists the packages allowed to talk to AWS, SQL, HTTP and SDKs. Every other package
 // under shared/ is domain code and must stay free of them: a new package is domain by default.
 var edge = map[string]bool{
-	"api": true, "apitest": true, "awsx": true, "chroma": true, "catalog": true, "jobs": true, "lambdahttp": true, "lambdasqs": true,
-	"localpg": true, "logging": true, "objects": true, "platform": true, "postgres": true, "queue": true, "runner": true,
+	"api": true, "ingestapi": true, "knowledgeapi": true, "nurtureapi": true, "apitest": true, "awsx": true, "ingestwire": true, "chroma": true, "catalog": true, "delivery": true, "jobs": true, "lambdahttp": true, "lambdasqs": true,
+	"localpg": true, "metrics": true, "knowledgewire": true, "logging": true, "objects": true, "platform": true, "postgres": true, "queue": true, "runner": true,
 	"schema": true, "telemetry": true, "testkit": true,
 }
 

@@ -7,7 +7,10 @@ import (
 	"maps"
 
 	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/ingestapi"
 	"github.com/propertypro/propertypro/shared/jobs"
+	"github.com/propertypro/propertypro/shared/knowledgeapi"
+	"github.com/propertypro/propertypro/shared/nurtureapi"
 	"github.com/propertypro/propertypro/shared/platform"
 )
 
@@ -20,8 +23,18 @@ func Builders() map[string]platform.Builder {
 		nurtureBuilders(), opsBuilders()} {
 		maps.Copy(b, area)
 	}
-	for name, r := range api.Routes() {
+	for name, r := range Routes() {
 		b[name] = api.Builder(r)
 	}
 	return b
+}
+
+// Routes maps every HTTP function of the manifest to its operation: the CRM core's from
+// shared/api and each area's from its own package.
+func Routes() map[string]api.Route {
+	all := api.Routes()
+	for _, area := range []map[string]api.Route{ingestapi.Routes(), knowledgeapi.Routes(), nurtureapi.Routes()} {
+		maps.Copy(all, area)
+	}
+	return all
 }

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/propertypro/propertypro/functions"
-	"github.com/propertypro/propertypro/shared/api"
 	"github.com/propertypro/propertypro/shared/catalog"
 	"github.com/propertypro/propertypro/shared/schedule"
 	"github.com/propertypro/propertypro/shared/testkit"
@@ -95,7 +94,7 @@ func TestManifestEntriesAreWellFormed(t *testing.T) {
 					t.Errorf("route %q is malformed or taken", fn.Route)
 				}
 				routes[fn.Route] = true
-				if _, ok := api.Routes()[fn.Name]; !ok {
+				if _, ok := catalog.Routes()[fn.Name]; !ok {
 					t.Error("no operation in shared/api")
 				}
 			case functions.KindTask:

@@ -50,6 +50,26 @@ type Config struct {
 	DLDTransferFeeRate    float64 `env:"DLD_TRANSFER_FEE_RATE" default:"0.04" range:"0,1" doc:"Dubai Land Department fee on sales and off-plan registrations, as a fraction of the price."`
 	AMLCashThresholdAED   int64   `env:"AML_CASH_THRESHOLD_AED" default:"55000" range:"1,1000000000" doc:"Cash paid on one deal reaching this many AED flags it for AML review (goAML report); so does any virtual-asset payment."`
 
+	AITokenBudget int `env:"AI_TOKEN_BUDGET" default:"2000000" range:"1000,1000000000" doc:"Tokens each brokerage may spend on paid AI providers per day; past it the offline provider answers."`
+	ChunkSize     int `env:"CHUNK_SIZE" default:"800" range:"200,8000" doc:"Characters per document chunk for retrieval."`
+	ChunkOverlap  int `env:"CHUNK_OVERLAP" default:"150" range:"0,2000" doc:"Characters each chunk repeats from the previous one."`
+
+	NurtureQuietHours   string        `env:"NURTURE_QUIET_HOURS" default:"21:00-09:00" doc:"Quiet hours in Asia/Dubai (HH:MM-HH:MM) when no nurture message goes out; messages due then wait."`
+	NurtureWeekend      string        `env:"NURTURE_WEEKEND" default:"sat,sun" doc:"Weekend days in Asia/Dubai (sun..sat, comma-separated) when no nurture message goes out."`
+	NurtureMaxPerDay    int           `env:"NURTURE_MAX_MESSAGES_PER_DAY" default:"2" range:"0,50" doc:"Most nurture messages one lead receives in any 24 hours (0: no cap)."`
+	NurtureSendAttempts int           `env:"NURTURE_SEND_MAX_ATTEMPTS" default:"5" range:"1,50" doc:"Delivery attempts before a nurture message is marked failed."`
+	NurtureDelivery     string        `env:"NURTURE_DELIVERY" default:"log" oneof:"log,live" doc:"log: messages are only recorded to the outbox and the log; live: SES, WhatsApp Cloud API and the SMS gateway."`
+	PublicBaseURL       string        `env:"PUBLIC_BASE_URL" default:"http://127.0.0.1:8080" doc:"Public base URL of the API, for unsubscribe links."`
+	EmailFrom           string        `env:"EMAIL_FROM" default:"no-reply@propertypro.example" doc:"Sender address of nurture emails (a verified SES identity)."`
+	WhatsAppAPIURL      string        `env:"WHATSAPP_API_URL" default:"https://graph.facebook.com/v21.0" doc:"WhatsApp Cloud API base URL."`
+	WhatsAppToken       string        `env:"WHATSAPP_TOKEN" doc:"WhatsApp Cloud API access token." secret:"true"`
+	WhatsAppPhoneID     string        `env:"WHATSAPP_PHONE_NUMBER_ID" doc:"WhatsApp Cloud API phone number id messages are sent from."`
+	SMSAPIURL           string        `env:"SMS_API_URL" doc:"SMS gateway endpoint (HTTP POST, JSON)."`
+	SMSAPIKey           string        `env:"SMS_API_KEY" doc:"SMS gateway API key (Bearer)." secret:"true"`
+	SMSSender           string        `env:"SMS_SENDER" default:"PropertyPro" doc:"SMS sender id registered with the TDRA."`
+	RetentionPolicy     string        `env:"RETENTION_POLICY" default:"queue_messages=14,nurture_outbox=400,nurture_enrollments=400,login_attempts=30,refresh_tokens=30,rate_buckets=7" doc:"Days each table's finished rows are kept (table=days, comma-separated); tables not listed are never purged."`
+	StuckJobAfter       time.Duration `env:"STUCK_JOB_AFTER" default:"15m" range:"1m,24h" doc:"How long an outbox message may stay queued or sending before the sweeper re-queues or dead-letters it."`
+
 	Env               string        `env:"APP_ENV" default:"local" oneof:"local,dev,staging,prod,test" doc:"Deployment environment."`
 	LocalDir          string        `env:"LOCAL_DIR" default:".local" doc:"Folder of the local platform's private Postgres, vector store and drops."`
 	DBMaxConns        int           `env:"DB_MAX_CONNS" default:"2" range:"1,100" doc:"Connections in the pool (Lambda: 1-2 behind RDS Proxy)."`

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/propertypro/propertypro/shared/apperr"
-	"github.com/propertypro/propertypro/shared/testkit"
 )
 
 var limits = Limits{MaxFileSize: 10 << 20}
@@ -167,7 +166,7 @@ func zipWith(t *testing.T, name, content string) []byte {
 // TestSeedDocuments reads the shared seed documents when they are beside the repository; they
 // are read in place, never copied in.
 func TestSeedDocuments(t *testing.T) {
-	root, err := testkit.RepoRoot()
+	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,4 +214,20 @@ func TestContentHash(t *testing.T) {
 	if got := ContentHash([]byte("abc")); got != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
 		t.Fatalf("ContentHash = %s", got)
 	}
+}
+
+// repoRoot finds the folder holding go.mod above the working directory. (testkit would do it,
+// but importing it here makes a cycle: testkit → postgres → knowledge → document.)
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	for err == nil {
+		if _, serr := os.Stat(filepath.Join(dir, "go.mod")); serr == nil {
+			return dir, nil
+		}
+		if filepath.Dir(dir) == dir {
+			return "", os.ErrNotExist
+		}
+		dir = filepath.Dir(dir)
+	}
+	return "", err
 }

@@ -36,17 +36,17 @@ type Result struct {
 	Error     string  `json:"error,omitempty"`
 }
 
-// Report is the outcome of every check.
-type Report struct {
+// Readiness is the outcome of every check.
+type Readiness struct {
 	Status Status   `json:"status"`
 	Checks []Result `json:"checks"`
 }
 
 // Ready reports whether every required check passed.
-func (r Report) Ready() bool { return r.Status != Down }
+func (r Readiness) Ready() bool { return r.Status != Down }
 
 // Run runs the checks concurrently, each bounded by timeout, and keeps their order.
-func Run(ctx context.Context, checks []Check, timeout time.Duration) Report {
+func Run(ctx context.Context, checks []Check, timeout time.Duration) Readiness {
 	results := make([]Result, len(checks))
 	var wg sync.WaitGroup
 	for i, c := range checks {
@@ -57,7 +57,7 @@ func Run(ctx context.Context, checks []Check, timeout time.Duration) Report {
 		}()
 	}
 	wg.Wait()
-	rep := Report{Status: OK, Checks: results}
+	rep := Readiness{Status: OK, Checks: results}
 	for _, r := range results {
 		switch {
 		case r.Status == Down && r.Required:

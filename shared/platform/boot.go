@@ -6,12 +6,14 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/config"
 	"github.com/propertypro/propertypro/shared/logging"
+	"github.com/propertypro/propertypro/shared/metrics"
 	"github.com/propertypro/propertypro/shared/postgres"
 	"github.com/propertypro/propertypro/shared/telemetry"
 )
@@ -33,11 +35,13 @@ func Start(name string, build Builder, extras ...func(context.Context, *Boot) er
 		fmt.Fprintf(os.Stderr, "%s: cannot start: %v\n", name, err)
 		os.Exit(1)
 	}
+	b.Queues = telemetry.Sender(b.Queues) // before build: builders keep the sender they are given
 	h, err := build(b)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: cannot build handler: %v\n", name, err)
 		os.Exit(1)
 	}
+	h = Instrument(b, h)
 	lambda.Start(lambdaHandler{h: h, b: b})
 }
 
@@ -47,6 +51,8 @@ type lambdaHandler struct {
 }
 
 func (l lambdaHandler) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	// EMF lines go to stdout, where CloudWatch Logs turns them into metrics after the fact.
+	defer metrics.Default.FlushEMF(os.Stdout, l.b.Fn.Name, time.Now())
 	return l.h.Invoke(ctx, l.b.Fn, l.b.Log, payload)
 }
 

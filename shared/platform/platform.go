@@ -17,8 +17,12 @@ import (
 	"github.com/propertypro/propertypro/shared/config"
 	"github.com/propertypro/propertypro/shared/lambdahttp"
 	"github.com/propertypro/propertypro/shared/lambdasqs"
+	"github.com/propertypro/propertypro/shared/metrics"
 	"github.com/propertypro/propertypro/shared/objects"
 	"github.com/propertypro/propertypro/shared/queue"
+	"github.com/propertypro/propertypro/shared/telemetry"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // Boot is everything a handler is built from. Clients are present only when the function's
@@ -53,7 +57,15 @@ type Builder func(b *Boot) (Handler, error)
 
 // Invoke runs a function on a raw Lambda event and returns the raw response: the contract
 // of the Lambda runtime, shared by Lambda, `propertypro invoke` and the contract tests.
-func (h Handler) Invoke(ctx context.Context, fn functions.Function, log *slog.Logger, payload []byte) ([]byte, error) {
+func (h Handler) Invoke(ctx context.Context, fn functions.Function, log *slog.Logger, payload []byte) (out []byte, err error) {
+	ctx, span := telemetry.Tracer().Start(ctx, "invoke "+fn.Name, trace.WithAttributes(
+		attribute.String("faas.name", fn.Name), attribute.String("faas.trigger", string(fn.Kind()))))
+	start := time.Now()
+	defer func() {
+		telemetry.End(span, err)
+		span.End()
+		metrics.Default.Observe(metrics.InvocationDuration, time.Since(start).Seconds(), "function", fn.Name)
+	}()
 	switch fn.Kind() {
 	case functions.KindHTTP:
 		var ev events.APIGatewayV2HTTPRequest

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/propertypro/propertypro/shared/telemetry"
 )
 
 // Settings size and shape a pool.
@@ -34,6 +35,7 @@ func Open(ctx context.Context, s Settings) (*pgxpool.Pool, error) {
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	// Unnamed statements only: named prepared statements pin sessions behind RDS Proxy.
 	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
+	cfg.ConnConfig.Tracer = telemetry.SQLTracer{}
 	rp := cfg.ConnConfig.RuntimeParams
 	if s.StatementTimeout > 0 {
 		rp["statement_timeout"] = fmt.Sprint(s.StatementTimeout.Milliseconds())

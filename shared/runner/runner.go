@@ -14,9 +14,11 @@ import (
 	"github.com/propertypro/propertypro/shared/api"
 	"github.com/propertypro/propertypro/shared/catalog"
 	"github.com/propertypro/propertypro/shared/config"
+	"github.com/propertypro/propertypro/shared/metrics"
 	"github.com/propertypro/propertypro/shared/objects"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/queue"
+	"github.com/propertypro/propertypro/shared/telemetry"
 )
 
 // Platform is the local platform: every function of the manifest, built once.
@@ -58,6 +60,7 @@ func NewWith(ctx context.Context, cfg config.Config, log *slog.Logger, db *Datab
 		lq := queue.NewLocal(db.Pool)
 		p.inbox, p.base.Queues, p.base.Depths = localInbox{lq}, lq, lq
 	}
+	p.base.Queues = telemetry.Sender(p.base.Queues) // every message carries its sender's trace
 	for _, fn := range manifest {
 		if err := p.build(fn, builders[fn.Name]); err != nil {
 			return nil, err
@@ -75,8 +78,8 @@ func (p *Platform) build(fn functions.Function, build platform.Builder) error {
 	if err != nil {
 		return fmt.Errorf("building %s: %w", fn.Name, err)
 	}
-	p.handlers[fn.Name] = h
-	if r, ok := api.Routes()[fn.Name]; ok && fn.Kind() == functions.KindHTTP {
+	p.handlers[fn.Name] = platform.Instrument(b, h)
+	if r, ok := catalog.Routes()[fn.Name]; ok && fn.Kind() == functions.KindHTTP {
 		api.Mount(p.mux, r, b)
 	}
 	return nil
@@ -94,6 +97,7 @@ func (p *Platform) boot(fn functions.Function) *platform.Boot {
 func (p *Platform) Handler() http.Handler {
 	root := http.NewServeMux()
 	root.Handle(objects.UploadPath, p.drops.UploadHandler())
+	root.Handle("GET /metrics", metrics.Default.Handler(p.collectDepths))
 	root.Handle("/", api.Middleware(p.log, p.mux))
 	return root
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -72,7 +73,8 @@ func TestEverySampleEventInvokes(t *testing.T) {
 					if resp.StatusCode >= 400 && resp.Headers["Content-Type"] != "application/problem+json" {
 						t.Fatalf("error without problem+json: %s", out)
 					}
-					if fn.Public && fn.Method() == "GET" && resp.StatusCode != 200 {
+					// Sample ids are placeholders: only parameterless public GETs must succeed.
+					if fn.Public && fn.Method() == "GET" && !strings.Contains(fn.Path(), "{") && resp.StatusCode != 200 {
 						t.Fatalf("public GET answered %d: %s", resp.StatusCode, out)
 					}
 				}

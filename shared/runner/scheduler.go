@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/propertypro/propertypro/functions"
+	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/schedule"
 )
 
@@ -34,7 +35,7 @@ func (p *Platform) schedule(ctx context.Context, fn functions.Function) {
 
 // fire runs one scheduled invocation with the EventBridge event it would receive.
 func (p *Platform) fire(ctx context.Context, fn functions.Function, at time.Time) {
-	if on, err := p.cfg.Flag(fn.Flag); fn.Flag != "" && (err != nil || !on) {
+	if on, err := platform.FlagOn(ctx, p.base.DB, p.cfg, fn.Flag); fn.Flag != "" && (err != nil || !on) {
 		p.log.InfoContext(ctx, "schedule skipped: flag off", "function", fn.Name, "flag", fn.Flag)
 		return
 	}

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 BUCKETS="data-drops documents"
-QUEUES=""
+QUEUES="ingest-file:5400 process-document:1800 reembed:3600 nurture-send:180"
 MAX_RECEIVE_COUNT=5
 DLQ_RETENTION_SECONDS=1209600
 

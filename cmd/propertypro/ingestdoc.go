@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/propertypro/propertypro/functions"
+	"github.com/propertypro/propertypro/shared/knowledge"
+	"github.com/propertypro/propertypro/shared/knowledgewire"
+	"github.com/propertypro/propertypro/shared/objects"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/runner"
+)
+
+type ingestDocCmd struct {
+	File       string `arg:"" type:"existingfile" help:"The document: PDF, DOCX, TXT, MD or CSV."`
+	Brokerage  string `help:"Brokerage id or name; may be left out when there is only one."`
+	Title      string `help:"Title shown in citations [the file name]."`
+	Visibility int    `default:"0" enum:"0,1,2" help:"0 everyone, 1 managers and above, 2 admins and compliance officers."`
+	JSON       bool   `name:"json" help:"Print the document as JSON."`
+}
+
+// Run processes the file in process, exactly as task-process-document would, then keeps
+// its bytes under .local/drops/documents like an upload; the runner's event for that copy
+// finds the document ready with the same content hash and does nothing.
+func (c ingestDocCmd) Run(e *env) error {
+	data, err := os.ReadFile(c.File)
+	if err != nil {
+		return err
+	}
+	db, err := e.database(true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	brokerage, err := c.brokerage(e, db)
+	if err != nil {
+		return err
+	}
+	fn, _ := functions.Lookup("task-process-document")
+	b := &platform.Boot{Fn: fn, Config: e.cfg, Log: e.log, DB: db.Pool, Runtime: "local"}
+	svc, err := knowledgewire.Service(b)
+	if err != nil {
+		return err
+	}
+	d, err := svc.NewDocument(e.ctx, brokerage, "", filepath.Base(c.File), c.Title, c.Visibility)
+	if err != nil {
+		return err
+	}
+	if d, err = svc.Process(e.ctx, d, data); err != nil {
+		return err
+	}
+	drops := objects.Dir{Root: runner.DropsDir(e.cfg.LocalDir), MaxSize: e.cfg.MaxFileSize}
+	if _, err := drops.Put(e.ctx, functions.BucketDocuments, d.ObjectKey, bytes.NewReader(data), ""); err != nil {
+		return err
+	}
+	if c.JSON {
+		return json.NewEncoder(os.Stdout).Encode(d)
+	}
+	fmt.Printf("%s  %s  %s  %d chunks  %s\n", d.ID, d.Status, d.Type, d.Chunks, d.Filename)
+	if d.Status == knowledge.StatusFailed {
+		return fmt.Errorf("%s", d.Error)
+	}
+	return nil
+}
+
+func (c ingestDocCmd) brokerage(e *env, db *runner.Database) (string, error) {
+	rows, err := db.Pool.Query(e.ctx, `SELECT id::text FROM brokerages WHERE $1 = '' OR id::text = $1 OR name = $1 LIMIT 2`, c.Brokerage)
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	switch {
+	case len(ids) == 0:
+		return "", fmt.Errorf("no brokerage %q (create one with `propertypro users create`)", c.Brokerage)
+	case len(ids) > 1:
+		return "", fmt.Errorf("several brokerages: name one with --brokerage")
+	}
+	return ids[0], nil
+}

@@ -1,0 +1,12 @@
+// Command api-assistant-conversations-list is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/knowledgeapi"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() {
+	platform.Start("api-assistant-conversations-list", api.Builder(knowledgeapi.ConversationsList))
+}

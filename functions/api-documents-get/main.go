@@ -1,0 +1,10 @@
+// Command api-documents-get is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/knowledgeapi"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-documents-get", api.Builder(knowledgeapi.DocumentsGet)) }

@@ -1,0 +1,10 @@
+// Command api-ingestions-list is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/ingestapi"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-ingestions-list", api.Builder(ingestapi.IngestionsList)) }

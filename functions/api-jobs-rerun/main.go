@@ -1,0 +1,11 @@
+// Command api-jobs-rerun is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/awsx"
+	"github.com/propertypro/propertypro/shared/nurtureapi"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("api-jobs-rerun", api.Builder(nurtureapi.JobsRerun), awsx.AttachQueues) }

@@ -1,0 +1,13 @@
+// Command api-outbox-approve is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/awsx"
+	"github.com/propertypro/propertypro/shared/nurtureapi"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() {
+	platform.Start("api-outbox-approve", api.Builder(nurtureapi.OutboxApprove), awsx.AttachQueues)
+}

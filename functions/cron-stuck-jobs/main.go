@@ -1,0 +1,10 @@
+// Command cron-stuck-jobs is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/awsx"
+	"github.com/propertypro/propertypro/shared/delivery"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("cron-stuck-jobs", delivery.StuckJobs, awsx.AttachQueues) }

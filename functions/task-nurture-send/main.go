@@ -1,0 +1,9 @@
+// Command task-nurture-send is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/delivery"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("task-nurture-send", delivery.NurtureSend) }

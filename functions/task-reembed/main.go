@@ -1,0 +1,9 @@
+// Command task-reembed is a Lambda function; see its entry in functions/manifest.go.
+package main
+
+import (
+	"github.com/propertypro/propertypro/shared/knowledgewire"
+	"github.com/propertypro/propertypro/shared/platform"
+)
+
+func main() { platform.Start("task-reembed", knowledgewire.Reembed) }

@@ -1,3 +1,0 @@
-package api
-
-func ingestionRoutes() map[string]Route { return map[string]Route{} }

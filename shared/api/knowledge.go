@@ -1,3 +1,0 @@
-package api
-
-func knowledgeRoutes() map[string]Route { return map[string]Route{} }

@@ -1,3 +1,0 @@
-package api
-
-func nurtureRoutes() map[string]Route { return map[string]Route{} }

@@ -1,3 +1,0 @@
-package api
-
-func opsRoutes() map[string]Route { return map[string]Route{} }

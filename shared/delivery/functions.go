@@ -1,0 +1,195 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"github.com/propertypro/propertypro/shared/apperr"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/propertypro/propertypro/shared/ai"
+	"github.com/propertypro/propertypro/shared/ai/providers"
+	"github.com/propertypro/propertypro/shared/lambdasqs"
+	"github.com/propertypro/propertypro/shared/nurture"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/postgres"
+)
+
+// SendQueue is the queue task-nurture-send consumes, one outbox row per message.
+const SendQueue = "nurture-send"
+
+// sendBody is a nurture-send queue message.
+type sendBody struct {
+	OutboxID string `json:"outbox_id"`
+}
+
+// Announce puts one outbox row on the send queue.
+func Announce(b *platform.Boot) nurture.Enqueuer {
+	return func(ctx context.Context, id string) error {
+		body, _ := json.Marshal(sendBody{OutboxID: id})
+		_, err := b.Queues.Send(ctx, SendQueue, string(body), nil)
+		return err
+	}
+}
+
+// NurtureDue builds cron-nurture-due: enroll leads by the sequences' entry rules, then move
+// due steps into the outbox and announce each once, under an advisory lock.
+func NurtureDue(b *platform.Boot) (platform.Handler, error) {
+	store := postgres.NewNurture(b.DB)
+	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
+		if !b.Config.NurturingEnabled {
+			b.Log.InfoContext(ctx, "nurturing is switched off (NURTURING_SCHEDULER_ENABLED=false)")
+			return nil
+		}
+		var enrolled, queued int
+		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
+			enrolled, queued, err = nurture.RunDue(ctx, store, Announce(b), now, 1000)
+			return err
+		})
+		b.Log.InfoContext(ctx, "nurture due", "ran", ran, "enrolled", enrolled, "queued", queued, "scheduled_for", now)
+		return err
+	}}, nil
+}
+
+// NurtureSend builds task-nurture-send: one outbox row per message through the rules and the
+// delivery adapter.
+func NurtureSend(b *platform.Boot) (platform.Handler, error) {
+	s, err := NewSender(context.Background(), b)
+	if err != nil {
+		return platform.Handler{}, err
+	}
+	return platform.Handler{Task: func(ctx context.Context, m lambdasqs.Message) error {
+		var body sendBody
+		if err := json.Unmarshal([]byte(m.Body), &body); err != nil || body.OutboxID == "" {
+			b.Log.ErrorContext(ctx, "dropping a malformed nurture-send message", "body", m.Body)
+			return nil // retrying cannot fix it
+		}
+		err := s.Process(ctx, body.OutboxID, time.Now())
+		if apperr.CodeOf(err) == apperr.NotFound {
+			// The row is gone (purged, or never committed): no retry can bring it back.
+			b.Log.WarnContext(ctx, "dropping a nurture-send message for a missing outbox row", "outbox_id", body.OutboxID)
+			return nil
+		}
+		return err
+	}}, nil
+}
+
+// NewSender builds the send path from the configuration.
+func NewSender(ctx context.Context, b *platform.Boot) (*nurture.Sender, error) {
+	policy, err := nurture.ParsePolicy(b.Config.NurtureQuietHours, b.Config.NurtureWeekend, b.Config.NurtureMaxPerDay)
+	if err != nil {
+		return nil, err
+	}
+	d, err := FromConfig(ctx, b.Config, b.Log)
+	if err != nil {
+		return nil, err
+	}
+	s := &nurture.Sender{Store: postgres.NewNurture(b.DB), Deliverer: d, Policy: policy, Key: SigningKey(b),
+		BaseURL: b.Config.PublicBaseURL, MaxAttempts: b.Config.NurtureSendAttempts}
+	if b.Config.DocGenEnabled {
+		chain, err := providers.NewChain(ctx, providers.FromConfig(b.Config))
+		if err != nil {
+			return nil, err
+		}
+		s.Drafter = drafter{chain}
+	}
+	return s, nil
+}
+
+// SigningKey is SECRET_KEY; locally, where it may be unset, a fixed development key.
+func SigningKey(b *platform.Boot) []byte {
+	if b.Config.SecretKey == "" && !b.Config.Deployed() {
+		return []byte("propertypro-local-signing-key")
+	}
+	return []byte(b.Config.SecretKey)
+}
+
+// drafter asks the assistant's provider chain for a personalised draft; the offline
+// provider's extractive answer is no draft, so it yields the template instead.
+type drafter struct{ chain *ai.Chain }
+
+func (d drafter) Draft(ctx context.Context, prompt string) (string, error) {
+	resp, err := d.chain.Generate(ctx, ai.Request{
+		System:    "You write short, compliant follow-up messages for a Dubai real-estate agent. Answer with the message only.",
+		Messages:  []ai.Message{{Role: ai.RoleUser, Content: prompt}},
+		MaxTokens: 300, Temperature: 0.4, Template: "nurture-draft@1"})
+	if err != nil || resp.Degraded {
+		return "", err
+	}
+	return resp.Text, nil
+}
+
+// LeadSLA builds cron-lead-sla: new leads nobody contacted within LEAD_FIRST_CONTACT_SLA are
+// escalated to a manager, once each.
+func LeadSLA(b *platform.Boot) (platform.Handler, error) {
+	store := postgres.NewNurture(b.DB)
+	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
+		var n int
+		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
+			n, err = store.EscalateSLA(ctx, now, b.Config.FirstContactSLA)
+			return err
+		})
+		b.Log.InfoContext(ctx, "speed-to-lead", "ran", ran, "escalated", n)
+		return err
+	}}, nil
+}
+
+// ParseRetention reads RETENTION_POLICY ("table=days,...").
+func ParseRetention(s string) (map[string]int, error) {
+	out := map[string]int{}
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		table, days, ok := strings.Cut(part, "=")
+		d, err := strconv.Atoi(strings.TrimSpace(days))
+		if !ok || err != nil || d < 1 {
+			return nil, fmt.Errorf("RETENTION_POLICY: %q is not table=days (days ≥ 1)", part)
+		}
+		out[strings.TrimSpace(table)] = d
+	}
+	return out, nil
+}
+
+// RetentionPurge builds cron-retention-purge: finished rows older than each table's
+// retention are deleted in batches, under an advisory lock.
+func RetentionPurge(b *platform.Boot) (platform.Handler, error) {
+	days, err := ParseRetention(b.Config.RetentionPolicy)
+	if err != nil {
+		return platform.Handler{}, err
+	}
+	store := postgres.NewNurture(b.DB)
+	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
+		var purged map[string]int64
+		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
+			purged, err = store.Purge(ctx, now, days)
+			return err
+		})
+		b.Log.InfoContext(ctx, "retention purge", "ran", ran, "deleted", purged)
+		return err
+	}}, nil
+}
+
+// StuckJobs builds cron-stuck-jobs: outbox messages stuck queued or sending are announced
+// again, or dead-lettered after NURTURE_SEND_MAX_ATTEMPTS.
+func StuckJobs(b *platform.Boot) (platform.Handler, error) {
+	store := postgres.NewNurture(b.DB)
+	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
+		var requeued, dead int
+		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) error {
+			ids, d, err := store.Sweep(ctx, now, b.Config.StuckJobAfter, b.Config.NurtureSendAttempts)
+			dead = d
+			for _, id := range ids {
+				if err == nil {
+					err = Announce(b)(ctx, id)
+					requeued++
+				}
+			}
+			return err
+		})
+		b.Log.InfoContext(ctx, "stuck jobs", "ran", ran, "requeued", requeued, "dead_lettered", dead)
+		return err
+	}}, nil
+}

@@ -1,0 +1,124 @@
+// Package ingestwire connects the ingestion pipeline to its trigger: S3 object-created
+// notifications of the data-drops bucket, delivered through SQS to task-ingest-file.
+package ingestwire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/propertypro/propertypro/shared/awsx"
+	"github.com/propertypro/propertypro/shared/ingest/read"
+	_ "github.com/propertypro/propertypro/shared/ingest/read/xlsx" // XLSX workbooks
+	"github.com/propertypro/propertypro/shared/lambdasqs"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/postgres"
+)
+
+// IngestFile builds task-ingest-file: every object named by the message is ingested once per
+// (bucket, key, ETag); a redelivery finds the earlier success and does nothing.
+func IngestFile(b *platform.Boot) (platform.Handler, error) {
+	store := postgres.NewIngestions(b.DB)
+	return platform.Handler{Task: func(ctx context.Context, m lambdasqs.Message) error {
+		evs, err := awsx.DecodeS3Event(m.Body)
+		if err != nil {
+			return fmt.Errorf("message is not an S3 event: %w", err)
+		}
+		for _, ev := range evs {
+			if !strings.HasPrefix(ev.Name, "ObjectCreated") || strings.HasSuffix(ev.Key, "/") {
+				continue
+			}
+			if err := Object(ctx, b, store, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}, nil
+}
+
+// Object ingests one object. Errors that another delivery could cure (the database or S3
+// unreachable) are returned for a retry; a bad file is reported and acknowledged.
+func Object(ctx context.Context, b *platform.Boot, store *postgres.Ingestions, ev awsx.ObjectEvent) error {
+	brokerage, err := store.ResolveBrokerage(ctx, brokerageOf(ev.Key))
+	if err != nil {
+		if brokerage, err = store.ResolveBrokerage(ctx, ""); err != nil {
+			return err
+		}
+	}
+	var cleanup func()
+	defer func() {
+		if cleanup != nil {
+			cleanup()
+		}
+	}()
+	rep, err := store.Ingest(ctx, postgres.IngestRequest{BrokerageID: brokerage, Bucket: ev.Bucket, Key: ev.Key, ETag: ev.ETag,
+		Open: func() ([]read.Table, error) {
+			tables, done, err := open(ctx, b, ev)
+			cleanup = done
+			return tables, err
+		}})
+	if err != nil && retryable(err) {
+		return err
+	}
+	b.Log.InfoContext(ctx, "ingested", "ingestion", rep.ID, "key", ev.Key, "status", rep.Status, "duplicate", rep.Duplicate,
+		"read", rep.Totals.Read, "rejected", rep.Totals.Rejected, "error", rep.Error)
+	return nil
+}
+
+// brokerageOf is the first segment of data-drops/<brokerage id>/<file>, or "" for the default.
+func brokerageOf(key string) string {
+	first, _, ok := strings.Cut(key, "/")
+	if !ok || len(first) != 36 {
+		return ""
+	}
+	return first
+}
+
+// open streams CSV and JSON straight from the store; a workbook is spooled to a temporary
+// file because a zip is read from its end.
+func open(ctx context.Context, b *platform.Boot, ev awsx.ObjectEvent) ([]read.Table, func(), error) {
+	rc, info, err := b.Objects.Get(ctx, ev.Bucket, ev.Key)
+	if err != nil {
+		return nil, nil, err
+	}
+	head := make([]byte, 4)
+	n, _ := io.ReadFull(rc, head)
+	body := io.MultiReader(strings.NewReader(string(head[:n])), rc)
+	if read.Format(ev.Key, head[:n]) != "xlsx" {
+		tables, err := read.Open(ev.Key, body, nil, info.Size)
+		return tables, func() { rc.Close() }, err
+	}
+	defer rc.Close()
+	f, err := os.CreateTemp("", "ingest-*"+path.Ext(ev.Key))
+	if err != nil {
+		return nil, nil, err
+	}
+	done := func() { f.Close(); os.Remove(f.Name()) }
+	size, err := io.Copy(f, body)
+	if err != nil {
+		return nil, done, err
+	}
+	tables, err := read.Open(ev.Key, nil, f, size)
+	return tables, done, err
+}
+
+// retryable says whether a failure is the infrastructure's rather than the file's.
+func retryable(err error) bool {
+	var ne net.Error
+	var pe *pgconn.PgError
+	switch {
+	case errors.Is(err, read.ErrDamaged), errors.Is(err, context.Canceled):
+		return false
+	case errors.As(err, &ne), pgconn.SafeToRetry(err), pgconn.Timeout(err):
+		return true
+	case errors.As(err, &pe):
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "53") || strings.HasPrefix(pe.Code, "57") || pe.Code == "40001" || pe.Code == "40P01"
+	}
+	return false
+}

@@ -1,0 +1,160 @@
+package ingestapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"strconv"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/propertypro/propertypro/shared/access"
+	"github.com/propertypro/propertypro/shared/api"
+	"github.com/propertypro/propertypro/shared/ingest"
+	"github.com/propertypro/propertypro/shared/market"
+	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/postgres"
+)
+
+func Routes() map[string]api.Route {
+	return map[string]api.Route{
+		"api-ingestions-list":           IngestionsList,
+		"api-ingestions-get":            IngestionsGet,
+		"api-ingestions-rejections":     IngestionsRejections,
+		"api-market-communities-list":   MarketCommunities,
+		"api-market-communities-trends": MarketTrends,
+	}
+}
+
+func ingestions(b *platform.Boot) *postgres.Ingestions { return postgres.NewIngestions(b.DB) }
+
+// ingestionReader is who may read ingestion reports: they show every row of a file.
+func ingestionReader(ctx context.Context) (access.Actor, error) {
+	a, err := access.From(ctx)
+	if err != nil {
+		return a, err
+	}
+	return a, a.Require(access.Admin, access.Manager)
+}
+
+type ingestionsOutput struct {
+	Body struct {
+		Items      []postgres.IngestionSummary `json:"items"`
+		NextCursor string                      `json:"next_cursor,omitempty"`
+	}
+}
+
+// IngestionsList is GET /v1/ingestions.
+func IngestionsList(reg huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 403)
+	store := api.Lazy(b, ingestions)
+	api.Handle(reg, op, func(ctx context.Context, in *struct {
+		Limit  int    `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
+		Cursor string `query:"cursor" maxLength:"64" doc:"next_cursor of the previous page."`
+	}) (*ingestionsOutput, error) {
+		a, err := ingestionReader(ctx)
+		if err != nil {
+			return nil, err
+		}
+		limit := in.Limit
+		if limit == 0 {
+			limit = 50
+		}
+		items, err := store().ListIngestions(ctx, a.BrokerageID, limit, in.Cursor)
+		out := &ingestionsOutput{}
+		out.Body.Items = items
+		if len(items) == limit {
+			out.Body.NextCursor = items[len(items)-1].ID
+		}
+		return out, err
+	})
+}
+
+type ingestionID struct {
+	ID string `path:"id" maxLength:"64"`
+}
+
+// IngestionsGet is GET /v1/ingestions/{id}.
+func IngestionsGet(reg huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 403, 404)
+	store := api.Lazy(b, ingestions)
+	api.Handle(reg, op, func(ctx context.Context, in *ingestionID) (*struct{ Body ingest.Report }, error) {
+		a, err := ingestionReader(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := store().IngestionReport(ctx, a.BrokerageID, in.ID)
+		return &struct{ Body ingest.Report }{Body: rep}, err
+	})
+}
+
+type csvOutput struct {
+	ContentType        string `header:"Content-Type"`
+	ContentDisposition string `header:"Content-Disposition"`
+	Body               []byte
+}
+
+// IngestionsRejections is GET /v1/ingestions/{id}/rejections.csv.
+func IngestionsRejections(reg huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 403, 404)
+	store := api.Lazy(b, ingestions)
+	api.Handle(reg, op, func(ctx context.Context, in *ingestionID) (*csvOutput, error) {
+		a, err := ingestionReader(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		_ = w.Write([]string{"sheet", "line", "column", "value", "reason", "severity", "row"})
+		err = store().EachIssue(ctx, a.BrokerageID, in.ID, func(i ingest.Issue) error {
+			sev := "rejected"
+			if i.Warning {
+				sev = "warning"
+			}
+			return w.Write([]string{i.Sheet, strconv.Itoa(i.Line), i.Column, i.Value, i.Reason, sev, i.Raw})
+		})
+		if err != nil {
+			return nil, err
+		}
+		w.Flush()
+		return &csvOutput{ContentType: "text/csv; charset=utf-8",
+			ContentDisposition: `attachment; filename="rejections-` + in.ID + `.csv"`, Body: buf.Bytes()}, nil
+	})
+}
+
+// MarketCommunities is GET /v1/market/communities.
+func MarketCommunities(reg huma.API, op huma.Operation, b *platform.Boot) {
+	store := api.Lazy(b, func(b *platform.Boot) *postgres.Market { return postgres.NewMarket(b.DB) })
+	api.Handle(reg, op, func(ctx context.Context, _ *struct{}) (*struct {
+		Body struct {
+			Items []market.Community `json:"items"`
+		}
+	}, error) {
+		if _, err := access.From(ctx); err != nil {
+			return nil, err
+		}
+		items, err := store().Communities(ctx)
+		out := &struct {
+			Body struct {
+				Items []market.Community `json:"items"`
+			}
+		}{}
+		out.Body.Items = items
+		return out, err
+	})
+}
+
+// MarketTrends is GET /v1/market/communities/{id}/trends.
+func MarketTrends(reg huma.API, op huma.Operation, b *platform.Boot) {
+	op.Errors = append(op.Errors, 404)
+	store := api.Lazy(b, func(b *platform.Boot) *postgres.Market { return postgres.NewMarket(b.DB) })
+	api.Handle(reg, op, func(ctx context.Context, in *struct {
+		ID           string `path:"id" maxLength:"200" doc:"A community's id from the list (location id or slug)."`
+		PropertyType string `query:"property_type" maxLength:"60" doc:"Only this property type (e.g. residential, all)."`
+	}) (*struct{ Body market.Trends }, error) {
+		if _, err := access.From(ctx); err != nil {
+			return nil, err
+		}
+		t, err := store().Trends(ctx, in.ID, in.PropertyType)
+		return &struct{ Body market.Trends }{Body: t}, err
+	})
+}

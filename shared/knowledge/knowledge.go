@@ -1,0 +1,121 @@
+// Package knowledge is PropertyPro's assistant and its knowledge base: documents turned into
+// chunks, hybrid retrieval (vectors and full text fused by rank), intent classification,
+// property searches parsed from plain questions, guardrails, conversations, the governance
+// log of AI calls and the review queue.
+//
+// It imports no SQL, HTTP or SDK code: storage is the Repository port (shared/postgres), the
+// vector store the vector.Store port, models the ai ports.
+package knowledge
+
+import (
+	"context"
+	"time"
+
+	"github.com/propertypro/propertypro/shared/access"
+)
+
+// Visibility levels of knowledge: who may retrieve a chunk. They are numbers so that a vector
+// store filter "visibility ≤ level of the caller's role" selects them in one condition.
+const (
+	VisibleToAll        = 0 // every user of the brokerage
+	VisibleToManagers   = 1 // managers, admins, compliance officers and reviewers
+	VisibleToCompliance = 2 // admins and compliance officers
+)
+
+// VisibilityOf is the highest visibility level a role may retrieve.
+func VisibilityOf(r access.Role) int {
+	switch r {
+	case access.Admin, access.ComplianceOfficer:
+		return VisibleToCompliance
+	case access.Manager, access.Reviewer:
+		return VisibleToManagers
+	}
+	return VisibleToAll
+}
+
+// Document statuses.
+const (
+	StatusAwaitingUpload = "awaiting_upload"
+	StatusProcessing     = "processing"
+	StatusReady          = "ready"
+	StatusDuplicate      = "duplicate"
+	StatusFailed         = "failed"
+)
+
+// Document is an uploaded file and where its processing stands.
+type Document struct {
+	ID          string     `json:"id"`
+	BrokerageID string     `json:"brokerage_id"`
+	UploadedBy  string     `json:"uploaded_by,omitempty"`
+	Filename    string     `json:"filename"`
+	Title       string     `json:"title"`
+	ObjectKey   string     `json:"object_key"`
+	Visibility  int        `json:"visibility" doc:"0 everyone, 1 managers and above, 2 admins and compliance officers."`
+	Status      string     `json:"status" enum:"awaiting_upload,processing,ready,duplicate,failed"`
+	Type        string     `json:"type,omitempty"`
+	SizeBytes   int64      `json:"size_bytes"`
+	ContentHash string     `json:"content_hash,omitempty"`
+	DuplicateOf string     `json:"duplicate_of,omitempty"`
+	Chunks      int        `json:"chunks"`
+	PIIScrubbed int        `json:"pii_scrubbed" doc:"Personal data items replaced before indexing."`
+	Error       string     `json:"error,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	ProcessedAt *time.Time `json:"processed_at,omitempty"`
+}
+
+// Chunk kinds: where a retrievable piece of knowledge comes from.
+const (
+	KindDocument = "document"
+	KindListing  = "listing"
+)
+
+// Chunk is one retrievable piece of knowledge.
+type Chunk struct {
+	ID          string
+	BrokerageID string
+	Kind        string
+	SourceID    string
+	Ordinal     int
+	Title       string
+	Text        string
+	Visibility  int
+	Model       string // embedding model of its vector; "" when not embedded yet
+}
+
+// Scope is who retrieves: their brokerage and the visibility level their role allows.
+type Scope struct {
+	BrokerageID string
+	Visibility  int
+}
+
+// ScopeOf is the retrieval scope of an actor.
+func ScopeOf(a access.Actor) Scope {
+	return Scope{BrokerageID: a.BrokerageID, Visibility: VisibilityOf(a.Role)}
+}
+
+// Repository stores documents, chunks, conversations, reviews and the AI call log.
+type Repository interface {
+	CreateDocument(ctx context.Context, d Document) (Document, error)
+	GetDocument(ctx context.Context, brokerageID, id string) (Document, error)
+	// DocumentByKey finds the document an uploaded object belongs to.
+	DocumentByKey(ctx context.Context, key string) (Document, bool, error)
+	// ReadyByHash finds another ready document of the brokerage with the same content.
+	ReadyByHash(ctx context.Context, brokerageID, hash, exceptID string) (string, bool, error)
+	UpdateDocument(ctx context.Context, d Document) error
+	// ReplaceChunks makes chunks the whole content of a source, in one transaction.
+	ReplaceChunks(ctx context.Context, sourceID string, chunks []Chunk) error
+	MarkEmbedded(ctx context.Context, ids []string, model string) error
+	// StaleChunks returns chunks whose vector is missing or was made by another model.
+	StaleChunks(ctx context.Context, model string, limit int) ([]Chunk, error)
+	SearchText(ctx context.Context, s Scope, words []string, limit int) ([]Chunk, error)
+	Chunks(ctx context.Context, s Scope, ids []string) ([]Chunk, error)
+	SearchListings(ctx context.Context, a access.Actor, q PropertyQuery, limit int) ([]ListingHit, error)
+
+	SaveTurn(ctx context.Context, t Turn) (Turn, error)
+	Conversations(ctx context.Context, a access.Actor, limit int) ([]Conversation, error)
+	Conversation(ctx context.Context, a access.Actor, id string) (Conversation, error)
+	History(ctx context.Context, a access.Actor, conversationID string, limit int) ([]Message, error)
+	LogCalls(ctx context.Context, calls []Call) error
+	Reviews(ctx context.Context, brokerageID, status string, limit int) ([]Review, error)
+	DecideReview(ctx context.Context, a access.Actor, id string, d Decision) (Review, error)
+}

@@ -1,0 +1,41 @@
+package nurture
+
+import (
+	"context"
+	"time"
+)
+
+// DueStore is the due finder's port to the database.
+type DueStore interface {
+	// Enroll enters leads that match an active sequence's entry rule and are not in it yet.
+	Enroll(ctx context.Context, now time.Time) (int, error)
+	// ClaimDue moves up to limit due enrollments' next steps into the outbox (once per
+	// enrollment and step) and returns the outbox ids to send.
+	ClaimDue(ctx context.Context, now time.Time, limit int) ([]string, error)
+}
+
+// Enqueuer announces one outbox row to the send queue.
+type Enqueuer func(ctx context.Context, outboxID string) error
+
+// RunDue is one firing of the due finder: enroll, then claim and enqueue due steps in
+// batches. Firing twice claims nothing twice: a claimed enrollment is no longer due.
+func RunDue(ctx context.Context, st DueStore, enqueue Enqueuer, now time.Time, batch int) (enrolled, queued int, err error) {
+	if enrolled, err = st.Enroll(ctx, now); err != nil {
+		return enrolled, 0, err
+	}
+	for {
+		ids, err := st.ClaimDue(ctx, now, batch)
+		if err != nil {
+			return enrolled, queued, err
+		}
+		for _, id := range ids {
+			if err := enqueue(ctx, id); err != nil {
+				return enrolled, queued, err // the stuck-job sweeper re-announces the rest
+			}
+			queued++
+		}
+		if len(ids) < batch {
+			return enrolled, queued, nil
+		}
+	}
+}
