@@ -284,7 +284,7 @@ func TestRemovalPolicies(t *testing.T) {
 			want := map[Env]map[string]string{
 				Dev:     {"AWS::RDS::DBInstance": "Delete", "AWS::S3::Bucket": "Delete", "AWS::SecretsManager::Secret": "Delete"},
 				Staging: {"AWS::RDS::DBInstance": "Snapshot", "AWS::S3::Bucket": "Delete", "AWS::SecretsManager::Secret": "Retain"},
-				Prod:    {"AWS::RDS::DBInstance": "Retain", "AWS::S3::Bucket": "Retain", "AWS::SecretsManager::Secret": "Retain"},
+				Prod:    {"AWS::RDS::DBInstance": "Snapshot", "AWS::S3::Bucket": "Retain", "AWS::SecretsManager::Secret": "Retain"},
 			}[c.env]
 			for typ, policy := range want {
 				for id, r := range resources(t, tpl, typ) {
