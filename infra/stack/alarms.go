@@ -61,7 +61,7 @@ type alarmSpec struct {
 
 // alarm creates the alarm, notifying the one SNS topic, with its runbook in the description
 // so that the page an on-call engineer receives says where to start.
-func (b *builder) alarm(scope constructs.Construct, s alarmSpec) awscloudwatch.Alarm {
+func (b *builder) alarm(scope constructs.Construct, s alarmSpec) {
 	op := awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD
 	if s.below {
 		op = awscloudwatch.ComparisonOperator_LESS_THAN_THRESHOLD
@@ -82,7 +82,6 @@ func (b *builder) alarm(scope constructs.Construct, s alarmSpec) awscloudwatch.A
 		TreatMissingData:   missing,
 	})
 	a.AddAlarmAction(awscloudwatchactions.NewSnsAction(b.alarmTopic))
-	return a
 }
 
 // runbookLink is the runbook's path in the repository, or a URL with Props.RunbookBaseURL.
