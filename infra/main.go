@@ -39,12 +39,22 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	email, err := stack.StringFromContext(app, stack.ContextAlarmEmail)
+	if err != nil {
+		return err
+	}
+	runbooks, err := stack.StringFromContext(app, stack.ContextRunbookBaseURL)
+	if err != nil {
+		return err
+	}
 	props := stack.Props{
-		Env:       env,
-		Functions: functions.Manifest,
-		Buckets:   functions.Buckets,
-		CodeDir:   codeDir(),
-		AWS:       awsTarget(),
+		Env:            env,
+		Functions:      functions.Manifest,
+		Buckets:        functions.Buckets,
+		CodeDir:        codeDir(),
+		AWS:            awsTarget(),
+		AlarmEmail:     email,
+		RunbookBaseURL: runbooks,
 	}
 	if err := props.Validate(); err != nil {
 		return fmt.Errorf("cannot synthesize %s:\n%w", stack.StackName(env), err)

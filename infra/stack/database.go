@@ -12,12 +12,35 @@ import (
 // postgresPort is the port clients use through RDS Proxy.
 const postgresPort = 5432
 
+// allocatedStorageGiB is the database's initial storage; storage autoscaling grows it.
+const allocatedStorageGiB = 20
+
+// backupWindow (UTC) is 01:00–02:00 in Dubai, the quietest hour for brokerages, and ends
+// before the nightly schedules start at 23:00 UTC.
+const backupWindow = "21:00-22:00"
+
+// maxConnections estimates RDS's default max_connections for Postgres,
+// LEAST(DBInstanceClassMemory/9531392, 5000), for the burstable sizes the environments use;
+// DBInstanceClassMemory is the instance's memory less what RDS keeps for itself.
+func maxConnections(size awsec2.InstanceSize) float64 {
+	switch size {
+	case awsec2.InstanceSize_MICRO:
+		return 81
+	case awsec2.InstanceSize_SMALL:
+		return 198
+	case awsec2.InstanceSize_MEDIUM:
+		return 410
+	}
+	return 81 // the smallest: an unknown size alarms early rather than late
+}
+
 // database is what a function with Database access is wired to.
 type database struct {
-	vpc     awsec2.Vpc
-	clients awsec2.SecurityGroup
-	proxy   awsrds.DatabaseProxy
-	secret  awssecretsmanager.ISecret
+	vpc      awsec2.Vpc
+	clients  awsec2.SecurityGroup
+	instance awsrds.DatabaseInstance
+	proxy    awsrds.DatabaseProxy
+	secret   awssecretsmanager.ISecret
 }
 
 // addDatabase creates Postgres behind RDS Proxy, because hundreds of concurrent Lambdas
@@ -39,7 +62,7 @@ func (b *builder) addDatabase() {
 		RequireTLS: jsii.Bool(true),
 	})
 	proxy.Connections().AllowFrom(clients, awsec2.Port_Tcp(jsii.Number(postgresPort)), jsii.String("Lambda functions with Database access"))
-	b.db = &database{vpc: vpc, clients: clients, proxy: proxy, secret: instance.Secret()}
+	b.db = &database{vpc: vpc, clients: clients, instance: instance, proxy: proxy, secret: instance.Secret()}
 	b.output("DatabaseProxyEndpoint", "Postgres host for clients (RDS Proxy, TLS required)", proxy.Endpoint())
 	b.output("DatabaseSecretArn", "Secret with the Postgres credentials", instance.Secret().SecretArn())
 }
@@ -78,14 +101,19 @@ func (b *builder) newPostgres(scope constructs.Construct, vpc awsec2.Vpc) awsrds
 		VpcSubnets:          &awsec2.SubnetSelection{SubnetType: awsec2.SubnetType_PRIVATE_ISOLATED},
 		Credentials:         awsrds.Credentials_FromSecret(secret, nil),
 		DatabaseName:        jsii.String(DatabaseName),
-		AllocatedStorage:    jsii.Number(20),
+		AllocatedStorage:    jsii.Number(allocatedStorageGiB),
 		MaxAllocatedStorage: jsii.Number(200),
 		StorageType:         awsrds.StorageType_GP3,
 		StorageEncrypted:    jsii.Bool(true),
 		MultiAz:             jsii.Bool(b.cfg.dbMultiAZ),
-		BackupRetention:     awscdk.Duration_Days(jsii.Number(b.cfg.dbBackupDays)),
-		DeletionProtection:  jsii.Bool(b.cfg.deleteProtected),
-		RemovalPolicy:       b.cfg.dbRemoval,
-		PubliclyAccessible:  jsii.Bool(false),
+		// Automated backups with a retention above zero are what turn on point-in-time
+		// recovery; restore.md walks through a restore to a new instance.
+		BackupRetention:        awscdk.Duration_Days(jsii.Number(b.cfg.dbBackupDays)),
+		PreferredBackupWindow:  jsii.String(backupWindow),
+		DeleteAutomatedBackups: jsii.Bool(!b.cfg.dbKeepBackups),
+		CopyTagsToSnapshot:     jsii.Bool(true),
+		DeletionProtection:     jsii.Bool(b.cfg.deleteProtected),
+		RemovalPolicy:          b.cfg.dbRemoval,
+		PubliclyAccessible:     jsii.Bool(false),
 	})
 }

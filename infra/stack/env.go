@@ -57,13 +57,16 @@ func StackName(e Env) string { return "PropertyPro-" + string(e) }
 // settings are the knobs that differ between environments; everything else is identical so
 // that staging rehearses production faithfully.
 type settings struct {
-	logRetention    awslogs.RetentionDays
-	logLevel        string
-	lambdaLogLevel  awslambda.ApplicationLogLevel
-	natGateways     float64
-	dbInstance      awsec2.InstanceSize
-	dbMultiAZ       bool
-	dbBackupDays    float64
+	logRetention   awslogs.RetentionDays
+	logLevel       string
+	lambdaLogLevel awslambda.ApplicationLogLevel
+	natGateways    float64
+	dbInstance     awsec2.InstanceSize
+	dbMultiAZ      bool
+	dbBackupDays   float64
+	// dbKeepBackups keeps the automated backups (and so point-in-time recovery) for their
+	// retention period after the instance itself is deleted.
+	dbKeepBackups   bool
 	dbRemoval       awscdk.RemovalPolicy
 	bucketRemoval   awscdk.RemovalPolicy
 	logRemoval      awscdk.RemovalPolicy
@@ -73,21 +76,25 @@ type settings struct {
 func (e Env) settings() settings {
 	switch e {
 	case Prod:
+		// 35 days (RDS's maximum) of point-in-time recovery covers a monthly close, and
+		// deleting the stack first needs deletion protection turned off, then leaves a
+		// final snapshot and the automated backups behind.
 		return settings{
 			logRetention: awslogs.RetentionDays_ONE_YEAR, logLevel: "info", lambdaLogLevel: awslambda.ApplicationLogLevel_INFO,
-			natGateways: 2, dbInstance: awsec2.InstanceSize_MEDIUM, dbMultiAZ: true, dbBackupDays: 14,
-			dbRemoval: awscdk.RemovalPolicy_RETAIN, bucketRemoval: awscdk.RemovalPolicy_RETAIN,
+			natGateways: 2, dbInstance: awsec2.InstanceSize_MEDIUM, dbMultiAZ: true, dbBackupDays: 35, dbKeepBackups: true,
+			dbRemoval: awscdk.RemovalPolicy_SNAPSHOT, bucketRemoval: awscdk.RemovalPolicy_RETAIN,
 			logRemoval: awscdk.RemovalPolicy_RETAIN, deleteProtected: true,
 		}
 	case Staging:
 		// Staging data is rebuilt from seeds, but a snapshot on deletion is cheap insurance.
 		return settings{
 			logRetention: awslogs.RetentionDays_ONE_MONTH, logLevel: "info", lambdaLogLevel: awslambda.ApplicationLogLevel_INFO,
-			natGateways: 1, dbInstance: awsec2.InstanceSize_SMALL, dbBackupDays: 3,
+			natGateways: 1, dbInstance: awsec2.InstanceSize_SMALL, dbBackupDays: 7,
 			dbRemoval: awscdk.RemovalPolicy_SNAPSHOT, bucketRemoval: awscdk.RemovalPolicy_DESTROY,
 			logRemoval: awscdk.RemovalPolicy_DESTROY,
 		}
 	default:
+		// One day of backups still lets a developer undo a bad migration of this morning.
 		return settings{
 			logRetention: awslogs.RetentionDays_TWO_WEEKS, logLevel: "debug", lambdaLogLevel: awslambda.ApplicationLogLevel_DEBUG,
 			natGateways: 1, dbInstance: awsec2.InstanceSize_MICRO, dbBackupDays: 1,

@@ -11,7 +11,7 @@ import (
 
 // MaxFunctionsPerStack caps the functions of one nested stack. A function brings at most
 // about a dozen resources (role, policy, log group, Lambda, permission, integration, route or
-// event source or rule, three alarms, two queue alarms), so 25 of them stay far below
+// event source or rule, three alarms, two queue alarms or a miss alarm), so 25 of them stay far below
 // CloudFormation's 500 resources per stack, and the parent holds only one resource per
 // nested stack however long the manifest grows.
 const MaxFunctionsPerStack = 25

@@ -3,6 +3,7 @@ package stack
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,16 +149,24 @@ func TestFunctionStacks(t *testing.T) {
 			// What belongs to one function never lands in the parent...
 			for _, typ := range []string{
 				"AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration", "AWS::Lambda::EventSourceMapping",
-				"AWS::Events::Rule", "AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup", "AWS::Lambda::Permission",
+				"AWS::Events::Rule", "AWS::Logs::LogGroup", "AWS::Lambda::Permission",
 			} {
 				if in := s.resourcesIn(t, "", typ); len(in) > 0 {
 					t.Errorf("parent holds %d %s, want them in the functions' nested stacks: %v", len(in), typ, keys(in))
+				}
+			}
+			// The parent's alarms watch the platform as a whole, never one function or queue.
+			for id, a := range s.resourcesIn(t, "", "AWS::CloudWatch::Alarm") {
+				name := strings.TrimPrefix(fmt.Sprint(props(a)["AlarmName"]), physicalName(c.env, ""))
+				if !slices.Contains([]string{"api-error-rate", "ai-provider-errors", "db-connections", "db-storage"}, name) {
+					t.Errorf("parent holds alarm %s (%s), want it in its function's nested stack", name, id)
 				}
 			}
 			// ...and what is shared never lands in a nested stack.
 			for _, typ := range []string{
 				"AWS::SNS::Topic", "AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::SecretsManager::Secret", "AWS::EC2::VPC",
 				"AWS::RDS::DBInstance", "AWS::RDS::DBProxy", "AWS::ApiGatewayV2::Api", "Custom::S3BucketNotifications",
+				"AWS::CloudWatch::Dashboard",
 			} {
 				all, parent := resources(t, s.all, typ), s.resourcesIn(t, "", typ)
 				if len(all) != len(parent) {

@@ -3,6 +3,7 @@ package stack
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,6 +28,13 @@ type Props struct {
 	CodeDir func(name string) string
 	// AWS pins the account and region; nil synthesizes an environment-agnostic template.
 	AWS *awscdk.Environment
+	// AlarmEmail, when set, subscribes that address to the alarm topic (CDK context
+	// "alarmEmail"); AWS mails a confirmation link first.
+	AlarmEmail string
+	// RunbookBaseURL is put before "docs/runbooks/<file>.md" in every alarm's description so
+	// that the on-call engineer gets a clickable link (CDK context "runbookBaseUrl", e.g.
+	// "https://github.com/acme/propertypro/blob/main/"); empty leaves the repository path.
+	RunbookBaseURL string
 }
 
 // DefaultBuildDir is where `make build` leaves one folder per function, relative to infra/.
@@ -65,6 +73,7 @@ func (p Props) Validate() error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, p.validateBuckets()...)
+	errs = append(errs, p.validateAlarmOptions()...)
 	queues, qerrs := p.queueOwners()
 	errs = append(errs, qerrs...)
 	seen := map[string]bool{}
@@ -83,6 +92,19 @@ func (p Props) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (p Props) validateAlarmOptions() []error {
+	var errs []error
+	if p.AlarmEmail != "" {
+		if a, err := mail.ParseAddress(p.AlarmEmail); err != nil || a.Address != p.AlarmEmail {
+			errs = append(errs, fmt.Errorf("alarm e-mail %q: want a plain address such as oncall@example.com", p.AlarmEmail))
+		}
+	}
+	if u := p.RunbookBaseURL; u != "" && (!strings.HasPrefix(u, "https://") || !strings.HasSuffix(u, "/")) {
+		errs = append(errs, fmt.Errorf("runbook base URL %q: want https://…/ ending in a slash, e.g. https://github.com/acme/propertypro/blob/main/", u))
+	}
+	return errs
 }
 
 func (p Props) validateBuckets() []error {

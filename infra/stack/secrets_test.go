@@ -150,17 +150,7 @@ func TestSecretReaders(t *testing.T) {
 	for _, c := range synthCases {
 		t.Run(c.name, func(t *testing.T) {
 			tpl := c.template(t)
-			secretIDs := map[string]string{} // logical ID → short name
-			for name, r := range secretsByName(t, tpl) {
-				secretIDs[r["LogicalID"].(string)] = strings.TrimPrefix(name, "propertypro/"+string(c.env)+"/")
-			}
-			// An attached secret (the database's) is referred to through its attachment.
-			for id, r := range resources(t, tpl, "AWS::SecretsManager::SecretTargetAttachment") {
-				ref, _ := props(r)["SecretId"].(map[string]any)
-				if name, ok := secretIDs[fmt.Sprint(ref["Ref"])]; ok {
-					secretIDs[id] = name
-				}
-			}
+			secretIDs := secretShortNames(t, tpl, c.env) // logical ID → short name
 			layers := extensionLayerKeys(t, tpl)
 			fns := ourFunctions(t, tpl, c.env)
 			policies := resources(t, tpl, "AWS::IAM::Policy")

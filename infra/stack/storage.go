@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssnssubscriptions"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -33,12 +34,16 @@ func (b *builder) addBuckets() {
 	}
 }
 
-// addAlarmTopic gives every alarm one place to notify; subscribe an email or pager to it.
+// addAlarmTopic gives every alarm one place to notify; Props.AlarmEmail subscribes the
+// on-call address, and a pager or chat integration can subscribe beside it.
 func (b *builder) addAlarmTopic() {
 	b.alarmTopic = awssns.NewTopic(b.stack, jsii.String("Alarms"), &awssns.TopicProps{
 		TopicName:  jsii.String(physicalName(b.props.Env, "alarms")),
 		EnforceSSL: jsii.Bool(true),
 	})
+	if b.props.AlarmEmail != "" {
+		b.alarmTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(b.props.AlarmEmail), nil))
+	}
 	b.output("AlarmTopicArn", "SNS topic every alarm notifies", b.alarmTopic.TopicArn())
 }
 

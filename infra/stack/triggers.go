@@ -24,6 +24,8 @@ const (
 	// seeing the message, as AWS recommends for Lambda event sources.
 	visibilityFactor = 6
 	sqsBatchSize     = 10
+	// dlqSuffix names a queue's dead-letter queue after it.
+	dlqSuffix = "-dlq"
 )
 
 // addHTTPAPI creates the one HTTP API that every HTTP function is a route of.
@@ -60,7 +62,7 @@ func (b *builder) addQueues() {
 		// them, and nested stacks referring to each other's queues could form a cycle.
 		scope := constructs.NewConstruct(b.stack, jsii.String(f.Name))
 		dlq := awssqs.NewQueue(scope, jsii.String("DeadLetterQueue"), &awssqs.QueueProps{
-			QueueName:       jsii.String(physicalName(b.props.Env, f.Queue+"-dlq")),
+			QueueName:       jsii.String(physicalName(b.props.Env, f.Queue+dlqSuffix)),
 			Encryption:      awssqs.QueueEncryption_SQS_MANAGED,
 			EnforceSSL:      jsii.Bool(true),
 			RetentionPeriod: awscdk.Duration_Days(jsii.Number(14)),
