@@ -31,7 +31,7 @@ func main() {
 		if skip(f) {
 			continue
 		}
-		data, err := os.ReadFile(f)
+		data, err := os.ReadFile(f) // #nosec G304 G703 -- the operator names the files (or git lists them): reading them is the point
 		if err != nil || bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
 			continue // deleted in the work tree, or binary
 		}

@@ -299,7 +299,7 @@ func (c *Chain) fits(ctx context.Context, wait time.Duration) bool {
 // the same outage do not retry in step.
 func (c *Chain) backoff(try int) time.Duration {
 	d := c.s.BaseBackoff << (try - 1)
-	return d + time.Duration(rand.Int64N(int64(d)/4+1))
+	return d + time.Duration(rand.Int64N(int64(d)/4+1)) // #nosec G404 -- retry jitter, not a secret
 }
 
 func (c *Chain) observe(ctx context.Context, a Attempt) {

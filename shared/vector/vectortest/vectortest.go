@@ -362,7 +362,7 @@ func testRandomNeighbours(t *testing.T, s vector.Store) {
 	if err := s.EnsureCollection(ctx(t), name, d); err != nil {
 		t.Fatal(err)
 	}
-	rng := mrand.New(mrand.NewPCG(7, 11))
+	rng := mrand.New(mrand.NewPCG(7, 11)) // #nosec G404 -- reproducible test vectors, not secrets
 	items := make([]vector.Item, n)
 	for i := range items {
 		items[i] = vector.Item{ID: fmt.Sprintf("r%03d", i), Vector: randomVector(rng, d),
@@ -401,7 +401,7 @@ func testConcurrent(t *testing.T, s vector.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := mrand.New(mrand.NewPCG(uint64(w), 3))
+			rng := mrand.New(mrand.NewPCG(uint64(w), 3)) // #nosec G404 -- reproducible test vectors, not secrets
 			for i := 0; i < each; i++ {
 				it := vector.Item{ID: fmt.Sprintf("w%d-%d", w, i), Vector: randomVector(rng, dims),
 					Metadata: map[string]any{"worker": w}}
