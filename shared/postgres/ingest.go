@@ -83,6 +83,11 @@ func (s *Ingestions) run(ctx context.Context, req IngestRequest, rep *ingest.Rep
 			req.Bucket+"|"+req.Key+"|"+req.ETag); err != nil {
 			return err
 		}
+		// A file of a million rows takes longer than the pool's request-sized statement
+		// timeout; the load is bounded by the caller's context (the function's timeout).
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+			return err
+		}
 		if !req.DryRun && !req.Force {
 			if prev, ok, err := s.succeeded(ctx, tx, req); err != nil || ok {
 				dup = &prev
