@@ -173,8 +173,9 @@ func ingestFile(ctx context.Context, bin, dbURL, path, cpuprofile string, extra 
 		args = append(args, "--cpuprofile", cpuprofile)
 	}
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LOG_LEVEL=warn", "APP_ENV=dev")
-	cmd.Stderr = nil // the progress bar is noise here; errors come back in the report
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LOG_LEVEL=warn")
+	var stderr tail // the progress bar is noise; the end of it explains a failure
+	cmd.Stderr = &stderr
 	start := time.Now()
 	out, err := cmd.Output()
 	m := measurement{elapsed: time.Since(start)}
@@ -183,13 +184,24 @@ func ingestFile(ctx context.Context, bin, dbURL, path, cpuprofile string, extra 
 	}
 	var rep ingest.Report
 	if jerr := json.Unmarshal(out, &rep); jerr != nil {
-		return rep, m, fmt.Errorf("ingesting %s: %v (%v)", filepath.Base(path), err, jerr)
+		return rep, m, fmt.Errorf("ingesting %s: %v (%v): %s", filepath.Base(path), err, jerr, stderr.b)
 	}
 	if err != nil {
 		return rep, m, fmt.Errorf("ingesting %s: %v: %s", filepath.Base(path), err, rep.Error)
 	}
 	step("ingested %s: %+v in %s, peak %.0f MB", filepath.Base(path), rep.Totals, m.elapsed.Round(time.Millisecond), m.peakMB)
 	return rep, m, nil
+}
+
+// tail keeps the last 4 KiB written to it.
+type tail struct{ b []byte }
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.b = append(t.b, p...)
+	if len(t.b) > 4096 {
+		t.b = append(t.b[:0], t.b[len(t.b)-4096:]...)
+	}
+	return len(p), nil
 }
 
 // psqlCopy times \copy of the CSV into a table without keys, indexes or types.
