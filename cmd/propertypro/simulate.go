@@ -21,6 +21,7 @@ type simulateCmd struct {
 	Users        int      `default:"30" help:"Rows of users.csv."`
 	MarketMonths int      `name:"market-months" default:"12" help:"Months of market_data.csv and market_trends.json per community."`
 	Only         []string `help:"Write only these datasets (comma-separated), e.g. properties,transactions."`
+	Sample       bool     `help:"Write the small sample committed under data/sample (its counts replace the flags above)."`
 }
 
 // Run writes the simulated datasets and lists them in the order they ingest cleanly.
@@ -31,6 +32,10 @@ func (c simulateCmd) Run(e *env) error {
 	}
 	o := simulate.Options{Seed: c.Seed, AsOf: asOf, Properties: c.Properties, Listings: c.Listings, Transactions: c.Transactions,
 		Clients: c.Clients, Agents: c.Agents, Users: c.Users, MarketMonths: c.MarketMonths, Only: c.Only}
+	if c.Sample {
+		o = simulate.Sample()
+		o.Seed, o.AsOf, o.Only = c.Seed, asOf, c.Only
+	}
 	start := time.Now()
 	files, err := simulate.Write(c.Out, o)
 	if err != nil {

@@ -49,9 +49,9 @@ func (g *gen) person() person {
 
 func (p person) full() string { return p.first + " " + p.last }
 
-func asciiStem(s string) string {
-	return strings.ToLower(strings.NewReplacer(" ", "", "'", "").Replace(s))
-}
+var stemReplacer = strings.NewReplacer(" ", "", "'", "")
+
+func asciiStem(s string) string { return strings.ToLower(stemReplacer.Replace(s)) }
 
 // uaeMobilePrefixes are the operators' mobile codes after +971.
 var uaeMobilePrefixes = []string{"50", "52", "54", "55", "56", "58"}

@@ -45,6 +45,13 @@ func Defaults() Options {
 		Transactions: 5000, Clients: 1000, Agents: 50, Users: 30, MarketMonths: 12}
 }
 
+// Sample is the small set committed under data/sample (`go generate ./data`).
+func Sample() Options {
+	o := Defaults()
+	o.Properties, o.Listings, o.Transactions, o.Clients, o.Agents, o.Users, o.MarketMonths = 200, 100, 500, 200, 20, 15, 6
+	return o
+}
+
 // File is one written file.
 type File struct {
 	Name    string `json:"name"`

@@ -15,6 +15,7 @@ import (
 	"github.com/propertypro/propertypro/shared/apperr"
 	"github.com/propertypro/propertypro/shared/lead"
 	"github.com/propertypro/propertypro/shared/simulate"
+	"github.com/propertypro/propertypro/shared/testkit"
 )
 
 func small() simulate.Options {
@@ -150,5 +151,20 @@ func TestInvalidOptions(t *testing.T) {
 	o.Only = []string{"nope"}
 	if err := o.Validate(); apperr.CodeOf(err) != apperr.Invalid {
 		t.Fatalf("unknown dataset: %v", err)
+	}
+}
+
+// TestCommittedSample: data/sample is exactly what the simulator writes for Sample().
+func TestCommittedSample(t *testing.T) {
+	root, err := testkit.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := digests(t, t.TempDir(), simulate.Sample())
+	for name, d := range got {
+		b, err := os.ReadFile(filepath.Join(root, "data", "sample", name))
+		if err != nil || sha256.Sum256(b) != d {
+			t.Errorf("data/sample/%s is missing or stale (%v): run go generate ./data", name, err)
+		}
 	}
 }
