@@ -42,13 +42,16 @@ bench-coldstart: ## Cold start of /health/ready under aws-lambda-rie vs a hello-
 bench-listings: ## Listing search over 100,000 listings: p50/p99 through the handler, req/s over loopback.
 	$(GO) run ./bench/listings
 
+bench-ingest: ## Ingestion of 1,000,000 simulated transactions (BENCH_INGEST_ROWS) vs psql \copy of the same CSV: rows/s, ratio, peak MB.
+	$(GO) run ./bench/ingest
+
 bench-knowledge: ## Assistant: retrieval top-5 over 100,000 vectors, chat round trip (offline), recall@5 of testdata/questions.
 	$(GO) run ./bench/knowledge
 
 bench-nurture: ## Nurture: due finder over 1,000,000 enrollments with 10,000 due; send path messages/s with a fake provider.
 	NURTURE_BENCH=1 $(GO) test -count=1 -timeout 30m -run TestNurtureFigures -v ./shared/postgres/ | grep -E 'PASS|MISS|MB|FAIL'
 
-bench: bench-coldstart bench-listings bench-knowledge bench-nurture ## Run every benchmark and print figures with their ratios.
+bench: bench-coldstart bench-listings bench-ingest bench-knowledge bench-nurture ## Run every benchmark and print figures with their ratios.
 
 drill: ## Restore drill: dump a database of DRILL_ROWS (default 1,000,000) deals, restore it fresh, verify counts and checksums, report the time.
 	scripts/drill.sh

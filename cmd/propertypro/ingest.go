@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/propertypro/propertypro/shared/ingest"
 	"github.com/propertypro/propertypro/shared/ingest/read"
@@ -17,12 +18,13 @@ import (
 )
 
 type ingestCmd struct {
-	File      string `arg:"" type:"existingfile" help:"CSV, JSON or XLSX file to load."`
-	Dataset   string `help:"Dataset of the file (detected from its header when empty)."`
-	DryRun    bool   `name:"dry-run" help:"Validate and count, then roll everything back."`
-	JSON      bool   `name:"json" help:"Print the final report as JSON on stdout."`
-	Brokerage string `help:"Brokerage name or id (default: the first brokerage)."`
-	Force     bool   `help:"Ingest even when this exact file was ingested before."`
+	File       string `arg:"" type:"existingfile" help:"CSV, JSON or XLSX file to load."`
+	Dataset    string `help:"Dataset of the file (detected from its header when empty)."`
+	DryRun     bool   `name:"dry-run" help:"Validate and count, then roll everything back."`
+	JSON       bool   `name:"json" help:"Print the final report as JSON on stdout."`
+	Brokerage  string `help:"Brokerage name or id (default: the first brokerage)."`
+	Force      bool   `help:"Ingest even when this exact file was ingested before."`
+	CPUProfile string `name:"cpuprofile" hidden:"" type:"path" help:"Write a CPU profile of the ingestion (for bench-ingest)."`
 }
 
 // Run ingests one file through the same pipeline as task-ingest-file, keyed by its path and
@@ -41,6 +43,13 @@ func (c ingestCmd) Run(e *env) error {
 	brokerage, err := store.ResolveBrokerage(e.ctx, c.Brokerage)
 	if err != nil {
 		return err
+	}
+	if c.CPUProfile != "" {
+		stop, err := startCPUProfile(c.CPUProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	abs, _ := filepath.Abs(c.File)
 	var f *os.File
@@ -69,6 +78,19 @@ func (c ingestCmd) Run(e *env) error {
 		}
 	}
 	return err
+}
+
+// startCPUProfile profiles the process until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // fileETag is the MD5 of the content, like an S3 ETag of a single-part upload.

@@ -27,6 +27,7 @@ type cli struct {
 	Functions functionsCmd `cmd:"" help:"List the functions of the manifest."`
 	Config    configGroup  `cmd:"" help:"List, check and compare configuration keys (see: config check, config drift)."`
 	Ingest    ingestCmd    `cmd:"" help:"Load a CSV, JSON or XLSX data file through the ingestion pipeline and print its report."`
+	Simulate  simulateCmd  `cmd:"" help:"Write realistic simulated Dubai datasets (CSV, JSON) for samples, load tests and benchmarks."`
 	IngestDoc ingestDocCmd `cmd:"" name:"ingest-doc" help:"Extract, chunk and embed a document into the knowledge base, as an upload would."`
 }
 

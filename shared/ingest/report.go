@@ -3,8 +3,10 @@ package ingest
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,7 +83,8 @@ type Stream struct {
 	issues *[]Issue
 	index  map[string]int
 	keyIx  []int
-	seen   map[string]int32
+	seen   map[[2]uint64]int32
+	keyBuf []byte
 	row    Row
 	quirks map[string]bool
 	vals   []any
@@ -93,7 +96,7 @@ type Stream struct {
 // NewStream prepares the stream of one table; issues collects rejections and warnings.
 func NewStream(ds *Dataset, rd read.Reader, env *Env, table *TableReport, issues *[]Issue) *Stream {
 	s := &Stream{ds: ds, rd: rd, env: env, table: table, issues: issues, index: NewIndex(rd.Header()),
-		keyIx: ds.KeyIndex(), seen: map[string]int32{}, quirks: map[string]bool{}}
+		keyIx: ds.KeyIndex(), seen: map[[2]uint64]int32{}, quirks: map[string]bool{}}
 	s.row.Quirks = s.quirks
 	return s
 }
@@ -130,29 +133,49 @@ func (s *Stream) Next() bool {
 	}
 }
 
-// dedupe rejects a second row with the natural key of an earlier one.
+// dedupe rejects a second row with the natural key of an earlier one. Keys are kept as
+// 128-bit hashes: a million keys then cost about 40 MB instead of several hundred, and a
+// false duplicate needs a 128-bit collision.
 func (s *Stream) dedupe() {
 	if !s.row.OK() {
 		return
 	}
-	var b strings.Builder
-	var shown, names []string
-	for n, i := range s.keyIx {
-		v := fmt.Sprint(s.vals[i])
-		if t, ok := s.vals[i].(time.Time); ok {
-			v = t.Format(time.DateOnly)
-		}
-		b.WriteString(v + "\x1f")
-		if s.ds.Key[n] != "brokerage_id" {
-			shown, names = append(shown, v), append(names, s.ds.Key[n])
-		}
+	s.keyBuf = s.keyBuf[:0]
+	for _, i := range s.keyIx {
+		s.keyBuf = appendKey(s.keyBuf, s.vals[i])
+		s.keyBuf = append(s.keyBuf, 0x1f)
 	}
-	k := b.String()
+	k := [2]uint64{maphash.Bytes(seedA, s.keyBuf), maphash.Bytes(seedB, s.keyBuf)}
 	if first, dup := s.seen[k]; dup {
+		var shown, names []string
+		for n, i := range s.keyIx {
+			if s.ds.Key[n] != "brokerage_id" {
+				shown, names = append(shown, string(appendKey(nil, s.vals[i]))), append(names, s.ds.Key[n])
+			}
+		}
 		s.row.Reject(strings.Join(names, "+"), strings.Join(shown, " "), "duplicate of line %d (same %s)", first, strings.Join(names, ", "))
 		return
 	}
 	s.seen[k] = int32(s.row.Rec.Line)
+}
+
+var seedA, seedB = maphash.MakeSeed(), maphash.MakeSeed()
+
+// appendKey writes a key value as text; dates as calendar days.
+func appendKey(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case string:
+		return append(b, x...)
+	case time.Time:
+		return x.AppendFormat(b, time.DateOnly)
+	case int64:
+		return strconv.AppendInt(b, x, 10)
+	case float64:
+		return strconv.AppendFloat(b, x, 'g', -1, 64)
+	case nil:
+		return append(b, "<nil>"...)
+	}
+	return fmt.Append(b, v)
 }
 
 func (s *Stream) keep(is []Issue) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // csvReader streams a CSV file; encoding/csv already handles quoted multi-line fields and CRLF.
@@ -14,6 +15,8 @@ type csvReader struct {
 	guard  *guard
 	header []string
 	quirks QuirkSet
+	ahead  *csvRecord // the record after the one Next returns last
+	err    error      // what ended the file, returned once the records before it are out
 }
 
 // guard fails a read once one record has cost more than MaxLineBytes, so a 100 MB cell or a
@@ -100,33 +103,76 @@ func (c *csvReader) Quirks() []string {
 	return c.quirks.List()
 }
 
+// Next returns the next record. It reads one record ahead, so that the last record of the
+// file is known as the last: a last row that is short and not ended by a line break is what
+// a file cut off in transfer looks like, and is rejected as such rather than loaded.
 func (c *csvReader) Next() (Record, error) {
+	if c.ahead == nil {
+		if c.err != nil {
+			return Record{}, c.err
+		}
+		r, err := c.read()
+		if err != nil {
+			return Record{}, err
+		}
+		c.ahead = &r
+	}
+	cur := *c.ahead
+	c.ahead = nil
+	next, err := c.read()
+	switch {
+	case errors.Is(err, io.EOF):
+		c.err = io.EOF
+		if cur.short && c.guard.last != '\n' && cur.Problem == "" {
+			cur.Problem = fmt.Sprintf("the file ends inside this row (%d of %d cells): it looks truncated", cur.cells, len(c.header))
+			c.quirks.Add("truncated_last_row")
+		}
+	case err != nil:
+		c.err = err // returned after the record read before it
+	default:
+		c.ahead = &next
+	}
+	return cur.Record, nil
+}
+
+// csvRecord is a record with what Next needs to judge it as the last one.
+type csvRecord struct {
+	Record
+	short bool
+	cells int
+}
+
+func (c *csvReader) read() (csvRecord, error) {
 	for {
 		c.guard.used = 0
 		f, err := c.r.Read()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
-				return Record{}, io.EOF
+				return csvRecord{}, io.EOF
 			}
-			return Record{}, wrapCSV(err)
+			return csvRecord{}, wrapCSV(err)
 		}
 		line, _ := c.r.FieldPos(0)
 		if len(f) == 1 && f[0] == "" {
 			continue // a blank line is not a record
 		}
-		if last, _ := c.r.FieldPos(len(f) - 1); last != line {
-			c.quirks.Add("multi_line_cells")
+		for _, x := range f {
+			if strings.IndexByte(x, '\n') >= 0 {
+				c.quirks.Add("multi_line_cells")
+				break
+			}
 		}
-		rec := Record{Line: line, Fields: f}
+		rec := csvRecord{Record: Record{Line: line, Fields: f}, cells: len(f)}
 		switch {
 		case len(f) > len(c.header) && len(f) <= MaxColumns:
 			rec.Problem = fmt.Sprintf("the row has %d cells; the header has %d", len(f), len(c.header))
 			c.quirks.Add("ragged_rows")
 		case len(f) < len(c.header):
 			c.quirks.Add("short_rows")
+			rec.short = true
 			rec.Fields = append(f, make([]string, len(c.header)-len(f))...)
 		}
-		CheckCells(&rec, c.header)
+		CheckCells(&rec.Record, c.header)
 		return rec, nil
 	}
 }
