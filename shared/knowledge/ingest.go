@@ -142,8 +142,12 @@ func (s *Service) Embed(ctx context.Context, chunks []Chunk) error {
 		ids := make([]string, len(batch))
 		for i, c := range batch {
 			ids[i] = c.ID
+			brokerage := c.BrokerageID
+			if brokerage == "" {
+				brokerage = Shared
+			}
 			items[i] = vector.Item{ID: c.ID, Vector: vecs[i], Document: c.Text, Metadata: map[string]any{
-				"brokerage_id": c.BrokerageID, "visibility": c.Visibility, "kind": c.Kind,
+				"brokerage_id": brokerage, "visibility": c.Visibility, "kind": c.Kind,
 				"source_id": c.SourceID, "title": c.Title, "model": s.Embedder.Model()}}
 		}
 		if err := s.Vectors.Upsert(ctx, Collection, items); err != nil {

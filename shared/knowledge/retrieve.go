@@ -59,10 +59,12 @@ func Fuse(lists ...[]string) []string {
 }
 
 // Retrieve finds the k chunks that best answer question within scope: vector search and
-// full-text search run over the same scope and are fused by rank. When the vector store
-// fails, full text alone answers and Mode says so.
+// full-text search run over the same scope (the brokerage's own knowledge and the shared
+// reference data) and are fused by rank. When the vector store fails, full text alone
+// answers and Mode says so.
 func (s *Service) Retrieve(ctx context.Context, scope Scope, question string, k int) (Retrieval, error) {
 	depth := max(k*4, 20)
+	question = s.expandQuestion(ctx, question)
 	vecIDs, vecScores, vecErr := s.vectorSearch(ctx, scope, question, depth)
 	if vecErr != nil {
 		s.Log.WarnContext(ctx, "vector search failed; full text only", "err", vecErr)
@@ -114,7 +116,7 @@ func (s *Service) vectorSearch(ctx context.Context, scope Scope, question string
 		return nil, nil, err
 	}
 	matches, err := s.Vectors.Query(ctx, Collection, vector.Query{Vector: vecs[0], TopK: k, Where: vector.Filter{
-		vector.Eq("brokerage_id", scope.BrokerageID), vector.Lte("visibility", scope.Visibility)}})
+		vector.In("brokerage_id", scope.BrokerageID, Shared), vector.Lte("visibility", scope.Visibility)}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -158,7 +160,7 @@ func init() {
 var searchWordRe = regexp.MustCompile(`[\p{L}\p{N}]+`)
 
 // SearchWords are a question's content words for full-text search, lower-cased, without
-// stop words, at most 16.
+// stop words, at most 24.
 func SearchWords(question string) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -168,7 +170,7 @@ func SearchWords(question string) []string {
 		}
 		seen[w] = true
 		out = append(out, w)
-		if len(out) == 16 {
+		if len(out) == 24 {
 			break
 		}
 	}

@@ -158,6 +158,9 @@ func TestKnowledgeEndToEnd(t *testing.T) {
 		if calls == 0 {
 			t.Error("failed provider calls are not in the governance log")
 		}
+		if _, err := svc.Sync(ctx, 100); err != nil {
+			t.Fatal(err)
+		}
 		var chunk int
 		kmust(t, db.QueryRow(ctx, `SELECT count(*) FROM knowledge_chunks WHERE kind = 'listing' AND body LIKE '%MC-1%'`).Scan(&chunk))
 		if chunk != 1 {
