@@ -36,7 +36,7 @@ var (
 // stores over one folder must never write it at once.
 func VectorStore(b *platform.Boot) (vector.Store, error) {
 	c := b.Config
-	key := "chroma:" + c.ChromaHost
+	key := "chroma:" + chroma.BaseURL(c.ChromaHost, c.ChromaPort) // two servers may share a host
 	if c.ChromaHost == "" {
 		key = "dir:" + filepath.Join(c.LocalDir, "vectors")
 	}
@@ -50,7 +50,7 @@ func VectorStore(b *platform.Boot) (vector.Store, error) {
 		err error
 	)
 	if c.ChromaHost != "" {
-		s, err = chroma.New(chroma.Settings{URL: chroma.BaseURL(c.ChromaHost, c.ChromaPort), Token: c.ChromaToken})
+		s, err = chroma.New(chroma.Settings{URL: strings.TrimPrefix(key, "chroma:"), Token: c.ChromaToken})
 	} else {
 		s, err = vectormem.New(vectormem.Settings{Dir: strings.TrimPrefix(key, "dir:")})
 	}
