@@ -20,6 +20,14 @@
 
 -- +goose Up
 ALTER TABLE knowledge_chunks ALTER COLUMN brokerage_id DROP NOT NULL;
+
+-- Postgres' parser reads "PROP-249" as "prop" and the negative number "-249", so a question
+-- naming a reference never matched it; a hyphen between a letter and a digit now separates.
+ALTER TABLE knowledge_chunks DROP COLUMN search;
+ALTER TABLE knowledge_chunks ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', regexp_replace(coalesce(title, ''), '([[:alpha:]])-([[:digit:]])', '\1 \2', 'g')), 'A') ||
+    to_tsvector('simple', regexp_replace(body, '([[:alpha:]])-([[:digit:]])', '\1 \2', 'g'))) STORED;
+CREATE INDEX knowledge_chunks_search_idx ON knowledge_chunks USING gin (search);
 CREATE INDEX knowledge_chunks_kind_source_idx ON knowledge_chunks (kind, source_id);
 
 -- +goose StatementBegin
@@ -83,9 +91,11 @@ SELECT 'neighbourhood', knowledge_source_id('neighbourhood', p.name), NULL, p.na
        0
 FROM community_profiles p LEFT JOIN locations c ON c.id = p.community_id
 UNION ALL
--- Market data: one source per community, its twelve latest observations, newest first.
-SELECT 'market_data', knowledge_source_id('market_data', o.community), NULL, o.community || ' market data',
-       o.community || coalesce(' ' || max(c.name_ar), '') || ' market data, price per sq ft and trends. ' ||
+-- Market data: one source per community (its spellings resolved to one place where the
+-- location aliases know it), its twelve latest observations, newest first.
+SELECT 'market_data', knowledge_source_id('market_data', o.place), NULL,
+       coalesce(max(c.name_en), min(o.community)) || ' market data',
+       concat_ws(' ', string_agg(DISTINCT o.community, ' '), max(c.name_ar)) || ' market data, price per sq ft and trends. ' ||
        string_agg(concat_ws(' ', o.period || ',', o.property_type, '(' || o.source || '):',
                             'average AED ' || o.avg_price_per_sqft || ' per sq ft;',
                             'price change 1 month ' || o.price_change_1m || '%,', '3 months ' || o.price_change_3m || '%,',
@@ -94,10 +104,12 @@ SELECT 'market_data', knowledge_source_id('market_data', o.community), NULL, o.c
                             'supply ' || nullif(o.supply_level, '') || ',', 'demand ' || nullif(o.demand_level, '') || '.'),
                   ' ' ORDER BY o.period DESC, o.property_type, o.source),
        0
-FROM (SELECT *, row_number() OVER (PARTITION BY community ORDER BY period DESC, property_type, source) AS n
+FROM (SELECT *, coalesce(community_id::text, lower(community)) AS place,
+             row_number() OVER (PARTITION BY coalesce(community_id::text, lower(community))
+                                ORDER BY period DESC, property_type, source) AS n
       FROM market_observations) o LEFT JOIN locations c ON c.id = o.community_id
 WHERE o.n <= 12
-GROUP BY o.community;
+GROUP BY o.place;
 
 -- The outbox triggers: which sources a statement touched, old and new keys both, since an
 -- update may move a row to another key (a listing withdrawn, a report renamed).
@@ -107,7 +119,7 @@ DECLARE
     keys text := CASE TG_TABLE_NAME
         WHEN 'market_reports' THEN $k$concat_ws('|', title, community, property_type, report_date)$k$
         WHEN 'community_profiles' THEN 'name'
-        WHEN 'market_observations' THEN 'community' END;
+        WHEN 'market_observations' THEN 'coalesce(community_id::text, lower(community))' END;
     kind text := CASE TG_TABLE_NAME
         WHEN 'listings' THEN 'listing' WHEN 'market_reports' THEN 'market_report'
         WHEN 'community_profiles' THEN 'neighbourhood' WHEN 'market_observations' THEN 'market_data' END;
@@ -157,6 +169,15 @@ INSERT INTO knowledge_changes (kind, source_id) SELECT kind, source_id FROM know
 INSERT INTO knowledge_changes (kind, source_id)
 SELECT DISTINCT kind, source_id FROM knowledge_chunks WHERE kind <> 'document';
 
+-- How many chunks hold each word, for full-text ranking by rarity: Postgres ranks a chunk by
+-- how often it holds the question's words, so "dubai" (in most chunks) would outweigh
+-- "249" (in one listing). Refreshed by the sync job; the row with the empty word holds the
+-- number of chunks. A word missing here is new since the refresh, hence rare.
+CREATE TABLE knowledge_terms (
+    word    text PRIMARY KEY,
+    chunks  integer NOT NULL
+);
+
 CREATE TABLE ai_token_budgets (
     brokerage_id  uuid PRIMARY KEY REFERENCES brokerages (id) ON DELETE CASCADE,
     daily_tokens  bigint NOT NULL CHECK (daily_tokens >= 0),
@@ -174,6 +195,7 @@ CREATE TABLE ai_token_usage (
 -- +goose Down
 DROP TABLE ai_token_usage;
 DROP TABLE ai_token_budgets;
+DROP TABLE knowledge_terms;
 DROP TRIGGER market_observations_knowledge_delete ON market_observations;
 DROP TRIGGER market_observations_knowledge_update ON market_observations;
 DROP TRIGGER market_observations_knowledge_insert ON market_observations;
@@ -195,6 +217,10 @@ DELETE FROM knowledge_chunks WHERE kind <> 'listing' AND kind <> 'document';
 DELETE FROM knowledge_chunks WHERE brokerage_id IS NULL;
 DROP INDEX knowledge_chunks_kind_source_idx;
 ALTER TABLE knowledge_chunks ALTER COLUMN brokerage_id SET NOT NULL;
+ALTER TABLE knowledge_chunks DROP COLUMN search;
+ALTER TABLE knowledge_chunks ADD COLUMN search tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', coalesce(title, '')), 'A') || to_tsvector('simple', body)) STORED;
+CREATE INDEX knowledge_chunks_search_idx ON knowledge_chunks USING gin (search);
 -- +goose StatementBegin
 CREATE FUNCTION knowledge_sync_listing() RETURNS trigger AS $$
 BEGIN

@@ -128,6 +128,8 @@ type Repository interface {
 	// question can be searched in the language its sources are written in.
 	PlaceNames(ctx context.Context, phrases []string) ([]string, error)
 	SearchText(ctx context.Context, s Scope, words []string, limit int) ([]Chunk, error)
+	// RefreshTermStats recounts the word statistics SearchText ranks by.
+	RefreshTermStats(ctx context.Context) error
 	Chunks(ctx context.Context, s Scope, ids []string) ([]Chunk, error)
 	SearchListings(ctx context.Context, a access.Actor, q PropertyQuery, limit int) ([]ListingHit, error)
 

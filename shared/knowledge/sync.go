@@ -8,7 +8,8 @@ import (
 
 // SyncCounts is what one pass over the structured-knowledge outbox did.
 type SyncCounts struct {
-	Sources int // changed sources taken from the outbox
+	Changes int // outbox entries taken (a source changed twice has two)
+	Sources int // distinct changed sources among them
 	Written int // chunks written because their text is new or changed
 	Removed int // chunks removed because their row is gone (or no longer listed)
 }
@@ -31,10 +32,16 @@ func (s *Service) Sync(ctx context.Context, batch int) (SyncReport, error) {
 		if err != nil {
 			return rep, err
 		}
-		rep.Sources, rep.Written, rep.Removed = rep.Sources+n.Sources, rep.Written+n.Written, rep.Removed+n.Removed
-		if n.Sources < batch {
+		rep.Changes, rep.Sources = rep.Changes+n.Changes, rep.Sources+n.Sources
+		rep.Written, rep.Removed = rep.Written+n.Written, rep.Removed+n.Removed
+		if n.Changes < batch { // the outbox is drained
 			break
 		}
+	}
+	// Full-text ranking weighs words by rarity; new text changes the counts. Documents are
+	// processed apart from this job, so the counts are refreshed on every run.
+	if err := s.Repo.RefreshTermStats(ctx); err != nil {
+		return rep, err
 	}
 	deleted, err := s.purgeVectors(ctx, batch)
 	rep.VectorsDeleted = deleted

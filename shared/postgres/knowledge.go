@@ -137,12 +137,13 @@ const syncSQL = `WITH claimed AS (
 		WHERE (c.brokerage_id, c.title, c.body, c.visibility) IS DISTINCT FROM
 			(EXCLUDED.brokerage_id, EXCLUDED.title, EXCLUDED.body, EXCLUDED.visibility)
 		RETURNING 1)
-	SELECT (SELECT count(*) FROM changed)::int, (SELECT count(*) FROM written)::int, (SELECT count(*) FROM gone)::int`
+	SELECT (SELECT count(*) FROM claimed)::int, (SELECT count(*) FROM changed)::int, (SELECT count(*) FROM written)::int,
+		(SELECT count(*) FROM gone)::int`
 
 // SyncStructured applies up to limit queued changes of structured rows to the knowledge base.
 func (k *Knowledge) SyncStructured(ctx context.Context, limit int) (knowledge.SyncCounts, error) {
 	var n knowledge.SyncCounts
-	err := k.db.QueryRow(ctx, syncSQL, limit).Scan(&n.Sources, &n.Written, &n.Removed)
+	err := k.db.QueryRow(ctx, syncSQL, limit).Scan(&n.Changes, &n.Sources, &n.Written, &n.Removed)
 	return n, err
 }
 
@@ -218,17 +219,36 @@ func (k *Knowledge) StaleChunks(ctx context.Context, model string, limit int) ([
 		WHERE embedding_model IS DISTINCT FROM $1 ORDER BY embedding_model NULLS FIRST, id LIMIT $2`, model, limit))
 }
 
-// SearchText ranks the scope's chunks by full text: any word may match (an OR query, since
-// questions are sentences, not keyword lists), ranked by cover density.
+// searchSQL ranks the scope's chunks by the rarity of the question's words they hold: any
+// word may match (an OR query, since questions are sentences, not keyword lists), and each
+// matched word adds its inverse document frequency, ln(1 + chunks / chunks holding it), so a
+// reference number or a building name outweighs "Dubai". Postgres' own cover-density rank,
+// which favours titles, breaks ties.
+const searchSQL = `WITH total AS (SELECT coalesce((SELECT chunks FROM knowledge_terms WHERE word = ''), 1)::float8 AS n),
+	w AS (SELECT to_tsquery('simple', quote_literal(w) || ':*') AS q, ln(1 + total.n / coalesce(t.chunks, 1)) AS idf
+		FROM unnest($1::text[]) AS w CROSS JOIN total LEFT JOIN knowledge_terms t ON t.word = w),
+	q AS (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) AS q FROM unnest($1::text[]) AS w)
+	SELECT ` + chunkColumns + ` FROM knowledge_chunks c, q
+	WHERE (c.brokerage_id = $2 OR c.brokerage_id IS NULL) AND c.visibility <= $3 AND c.search @@ q.q
+	ORDER BY (SELECT sum(w.idf) FROM w WHERE c.search @@ w.q) + ts_rank(c.search, q.q, 1) DESC, c.id LIMIT $4`
+
+// SearchText ranks the scope's chunks by full text (see searchSQL).
 func (k *Knowledge) SearchText(ctx context.Context, s knowledge.Scope, words []string, limit int) ([]knowledge.Chunk, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
-	return scanChunks(k.db.Query(ctx, `WITH q AS (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) AS q
-			FROM unnest($1::text[]) AS w)
-		SELECT `+chunkColumns+` FROM knowledge_chunks, q
-		WHERE (brokerage_id = $2 OR brokerage_id IS NULL) AND visibility <= $3 AND search @@ q.q
-		ORDER BY ts_rank(search, q.q, 1) DESC, id LIMIT $4`, words, s.BrokerageID, s.Visibility, limit))
+	return scanChunks(k.db.Query(ctx, searchSQL, words, s.BrokerageID, s.Visibility, limit))
+}
+
+// RefreshTermStats recounts how many chunks hold each word, for SearchText's ranking. It
+// reads every chunk, so the sync job runs it, not a request.
+func (k *Knowledge) RefreshTermStats(ctx context.Context) error {
+	return InTx(ctx, k.db, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM knowledge_terms;
+			INSERT INTO knowledge_terms (word, chunks) SELECT word, ndoc FROM ts_stat('SELECT search FROM knowledge_chunks');
+			INSERT INTO knowledge_terms (word, chunks) SELECT '', count(*) FROM knowledge_chunks`)
+		return err
+	})
 }
 
 // Chunks returns the chunks with ids that lie in scope.

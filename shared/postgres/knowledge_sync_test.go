@@ -70,7 +70,7 @@ func TestStructuredKnowledgeSync(t *testing.T) {
 
 	rep, err := svc.Sync(ctx, 2) // a small batch, so the drain loops
 	kmust(t, err)
-	if rep.Sources != 4 || rep.Written != 4 || rep.Embedded != 4 {
+	if rep.Changes != 4 || rep.Sources != 4 || rep.Written != 4 || rep.Embedded != 4 {
 		t.Fatalf("first sync %+v, want 4 sources written and embedded", rep)
 	}
 	again, err := svc.Sync(ctx, 100)
