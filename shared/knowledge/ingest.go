@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/propertypro/propertypro/shared/ai"
@@ -27,7 +28,15 @@ type Service struct {
 	Chunking  document.ChunkOptions
 	Limits    document.Limits
 	Now       func() time.Time
+
+	// vectorsDownUntil (unix nanoseconds) is when Retrieve asks the vector store again after
+	// it failed: a store that is down would otherwise cost every question its retries.
+	vectorsDownUntil atomic.Int64
 }
+
+// vectorCooldown is how long Retrieve answers from full text alone after the vector store
+// failed, before it tries the store again.
+const vectorCooldown = 30 * time.Second
 
 // embedBatch is how many texts go to the embedder at once (Gemini's limit is 100).
 const embedBatch = 100

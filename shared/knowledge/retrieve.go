@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"sort"
 	"strings"
@@ -111,6 +112,20 @@ func (s *Service) vectorSearch(ctx context.Context, scope Scope, question string
 	if s.Vectors == nil {
 		return nil, nil, errNoVectors
 	}
+	if s.now().UnixNano() < s.vectorsDownUntil.Load() {
+		return nil, nil, errVectorsCooling
+	}
+	ids, scores, err := s.queryVectors(ctx, scope, question, k)
+	if err != nil && ctx.Err() == nil {
+		s.vectorsDownUntil.Store(s.now().Add(vectorCooldown).UnixNano())
+	}
+	return ids, scores, err
+}
+
+// errVectorsCooling skips the vector store while it recovers from a failure.
+var errVectorsCooling = errors.New("the vector store failed recently; full text only until it cools down")
+
+func (s *Service) queryVectors(ctx context.Context, scope Scope, question string, k int) ([]string, map[string]float32, error) {
 	vecs, err := s.Embedder.Embed(ctx, []string{question})
 	if err != nil {
 		return nil, nil, err
