@@ -31,7 +31,7 @@ var knowledgeFunctions = []Function{
 	},
 	{
 		Name:     "task-reembed",
-		Summary:  "Embeds the knowledge whose vectors are missing or from an older model, on demand.",
+		Summary:  "Syncs structured knowledge with its rows and embeds what lacks a current vector, on demand.",
 		Queue:    "reembed",
 		Timeout:  10 * time.Minute,
 		MemoryMB: 1024,
@@ -39,7 +39,7 @@ var knowledgeFunctions = []Function{
 	},
 	{
 		Name:     "cron-reembed",
-		Summary:  "Embeds changed listings and what an older embedding model produced.",
+		Summary:  "Syncs changed listings, market reports, community profiles and market data into the knowledge base and embeds them.",
 		Schedule: "rate(5 minutes)",
 		Timeout:  10 * time.Minute,
 		MemoryMB: 1024,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"os"
 	"testing"
@@ -15,13 +16,15 @@ import (
 	"github.com/propertypro/propertypro/shared/vector/vectortest"
 )
 
-// serverURL is the Chroma server the tests use: TEST_CHROMA_URL, else the one
-// scripts/chroma.sh starts. A test that finds none skips (fails under REQUIRE_SERVICES=1).
+// serverURL is the Chroma server the tests use: TEST_CHROMA_URL (scripts/chroma.sh starts
+// one). Without it, or when it does not answer, the test skips, and fails under
+// REQUIRE_SERVICES=1. There is no default address: a test must never write into a server
+// that someone else happens to run on a well-known port.
 func serverURL(t *testing.T) string {
 	t.Helper()
 	u := os.Getenv("TEST_CHROMA_URL")
 	if u == "" {
-		u = "http://127.0.0.1:8000"
+		testkit.Unavailable(t, "Chroma", errors.New("TEST_CHROMA_URL is not set"))
 	}
 	c, err := chroma.New(chroma.Settings{URL: u, Retries: -1, Timeout: 3 * time.Second})
 	if err != nil {

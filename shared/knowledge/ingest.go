@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/propertypro/propertypro/shared/ai"
@@ -27,7 +28,15 @@ type Service struct {
 	Chunking  document.ChunkOptions
 	Limits    document.Limits
 	Now       func() time.Time
+
+	// vectorsDownUntil (unix nanoseconds) is when Retrieve asks the vector store again after
+	// it failed: a store that is down would otherwise cost every question its retries.
+	vectorsDownUntil atomic.Int64
 }
+
+// vectorCooldown is how long Retrieve answers from full text alone after the vector store
+// failed, before it tries the store again.
+const vectorCooldown = 30 * time.Second
 
 // embedBatch is how many texts go to the embedder at once (Gemini's limit is 100).
 const embedBatch = 100
@@ -142,8 +151,12 @@ func (s *Service) Embed(ctx context.Context, chunks []Chunk) error {
 		ids := make([]string, len(batch))
 		for i, c := range batch {
 			ids[i] = c.ID
+			brokerage := c.BrokerageID
+			if brokerage == "" {
+				brokerage = Shared
+			}
 			items[i] = vector.Item{ID: c.ID, Vector: vecs[i], Document: c.Text, Metadata: map[string]any{
-				"brokerage_id": c.BrokerageID, "visibility": c.Visibility, "kind": c.Kind,
+				"brokerage_id": brokerage, "visibility": c.Visibility, "kind": c.Kind,
 				"source_id": c.SourceID, "title": c.Title, "model": s.Embedder.Model()}}
 		}
 		if err := s.Vectors.Upsert(ctx, Collection, items); err != nil {

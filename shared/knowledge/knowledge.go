@@ -63,16 +63,25 @@ type Document struct {
 	ProcessedAt *time.Time `json:"processed_at,omitempty"`
 }
 
-// Chunk kinds: where a retrievable piece of knowledge comes from.
+// Chunk kinds: where a retrievable piece of knowledge comes from. Every kind but documents
+// is structured data, rendered to text by the repository and kept in sync with its rows.
 const (
-	KindDocument = "document"
-	KindListing  = "listing"
+	KindDocument      = "document"
+	KindListing       = "listing"
+	KindMarketReport  = "market_report"
+	KindNeighbourhood = "neighbourhood"
+	KindMarketData    = "market_data"
 )
+
+// Shared is the brokerage of knowledge every brokerage may retrieve: market reports,
+// community profiles and market data are reference data, not one office's records. Chunks
+// carry it as an empty BrokerageID and vectors as this metadata value.
+const Shared = "*"
 
 // Chunk is one retrievable piece of knowledge.
 type Chunk struct {
 	ID          string
-	BrokerageID string
+	BrokerageID string // "" for shared reference knowledge
 	Kind        string
 	SourceID    string
 	Ordinal     int
@@ -107,7 +116,20 @@ type Repository interface {
 	MarkEmbedded(ctx context.Context, ids []string, model string) error
 	// StaleChunks returns chunks whose vector is missing or was made by another model.
 	StaleChunks(ctx context.Context, model string, limit int) ([]Chunk, error)
+	// SyncStructured rewrites the chunks of up to limit structured sources whose rows changed
+	// since the last sync, and removes those whose row is gone, queueing their vectors for
+	// deletion; rewritten chunks lose their vector, so the next Reembed embeds them.
+	SyncStructured(ctx context.Context, limit int) (SyncCounts, error)
+	// TrashedVectors returns up to limit ids of chunks that are gone but whose vectors may
+	// still be in the vector store; ForgetTrashed drops ids once their vectors are deleted.
+	TrashedVectors(ctx context.Context, limit int) ([]string, error)
+	ForgetTrashed(ctx context.Context, ids []string) error
+	// PlaceNames returns the English and Arabic names of the places the phrases name, so a
+	// question can be searched in the language its sources are written in.
+	PlaceNames(ctx context.Context, phrases []string) ([]string, error)
 	SearchText(ctx context.Context, s Scope, words []string, limit int) ([]Chunk, error)
+	// RefreshTermStats recounts the word statistics SearchText ranks by.
+	RefreshTermStats(ctx context.Context) error
 	Chunks(ctx context.Context, s Scope, ids []string) ([]Chunk, error)
 	SearchListings(ctx context.Context, a access.Actor, q PropertyQuery, limit int) ([]ListingHit, error)
 

@@ -69,3 +69,17 @@ func TestGuardrails(t *testing.T) {
 		t.Errorf("fuse %v", got)
 	}
 }
+
+func TestTranslateArabic(t *testing.T) {
+	tests := map[string][]string{
+		"كم عدد المدارس والحدائق؟":   {"schools", "parks"},
+		"ما هي أسعار الشقق للإيجار؟": {"prices", "apartments", "rent annual rent"},
+		"What schools are near JVC?": nil,
+		"متطلبات الترخيص للوسطاء":    {"license", "brokers agents"},
+	}
+	for q, want := range tests {
+		if got := translateArabic(q); !slices.Equal(got, want) {
+			t.Errorf("translateArabic(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

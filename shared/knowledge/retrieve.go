@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"context"
+	"errors"
 	"regexp"
 	"sort"
 	"strings"
@@ -59,10 +60,12 @@ func Fuse(lists ...[]string) []string {
 }
 
 // Retrieve finds the k chunks that best answer question within scope: vector search and
-// full-text search run over the same scope and are fused by rank. When the vector store
-// fails, full text alone answers and Mode says so.
+// full-text search run over the same scope (the brokerage's own knowledge and the shared
+// reference data) and are fused by rank. When the vector store fails, full text alone
+// answers and Mode says so.
 func (s *Service) Retrieve(ctx context.Context, scope Scope, question string, k int) (Retrieval, error) {
 	depth := max(k*4, 20)
+	question = s.expandQuestion(ctx, question)
 	vecIDs, vecScores, vecErr := s.vectorSearch(ctx, scope, question, depth)
 	if vecErr != nil {
 		s.Log.WarnContext(ctx, "vector search failed; full text only", "err", vecErr)
@@ -109,12 +112,26 @@ func (s *Service) vectorSearch(ctx context.Context, scope Scope, question string
 	if s.Vectors == nil {
 		return nil, nil, errNoVectors
 	}
+	if s.now().UnixNano() < s.vectorsDownUntil.Load() {
+		return nil, nil, errVectorsCooling
+	}
+	ids, scores, err := s.queryVectors(ctx, scope, question, k)
+	if err != nil && ctx.Err() == nil {
+		s.vectorsDownUntil.Store(s.now().Add(vectorCooldown).UnixNano())
+	}
+	return ids, scores, err
+}
+
+// errVectorsCooling skips the vector store while it recovers from a failure.
+var errVectorsCooling = errors.New("the vector store failed recently; full text only until it cools down")
+
+func (s *Service) queryVectors(ctx context.Context, scope Scope, question string, k int) ([]string, map[string]float32, error) {
 	vecs, err := s.Embedder.Embed(ctx, []string{question})
 	if err != nil {
 		return nil, nil, err
 	}
 	matches, err := s.Vectors.Query(ctx, Collection, vector.Query{Vector: vecs[0], TopK: k, Where: vector.Filter{
-		vector.Eq("brokerage_id", scope.BrokerageID), vector.Lte("visibility", scope.Visibility)}})
+		vector.In("brokerage_id", scope.BrokerageID, Shared), vector.Lte("visibility", scope.Visibility)}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -158,7 +175,7 @@ func init() {
 var searchWordRe = regexp.MustCompile(`[\p{L}\p{N}]+`)
 
 // SearchWords are a question's content words for full-text search, lower-cased, without
-// stop words, at most 16.
+// stop words, at most 24.
 func SearchWords(question string) []string {
 	var out []string
 	seen := map[string]bool{}
@@ -168,7 +185,7 @@ func SearchWords(question string) []string {
 		}
 		seen[w] = true
 		out = append(out, w)
-		if len(out) == 16 {
+		if len(out) == 24 {
 			break
 		}
 	}

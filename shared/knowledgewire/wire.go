@@ -36,7 +36,7 @@ var (
 // stores over one folder must never write it at once.
 func VectorStore(b *platform.Boot) (vector.Store, error) {
 	c := b.Config
-	key := "chroma:" + c.ChromaHost
+	key := "chroma:" + chroma.BaseURL(c.ChromaHost, c.ChromaPort) // two servers may share a host
 	if c.ChromaHost == "" {
 		key = "dir:" + filepath.Join(c.LocalDir, "vectors")
 	}
@@ -50,7 +50,7 @@ func VectorStore(b *platform.Boot) (vector.Store, error) {
 		err error
 	)
 	if c.ChromaHost != "" {
-		s, err = chroma.New(chroma.Settings{URL: chroma.BaseURL(c.ChromaHost, c.ChromaPort), Token: c.ChromaToken})
+		s, err = chroma.New(chroma.Settings{URL: strings.TrimPrefix(key, "chroma:"), Token: c.ChromaToken})
 	} else {
 		s, err = vectormem.New(vectormem.Settings{Dir: strings.TrimPrefix(key, "dir:")})
 	}
@@ -69,8 +69,10 @@ func Service(b *platform.Boot) (*knowledge.Service, error) {
 		return nil, err
 	}
 	settings := providers.FromConfig(b.Config)
+	// The budget lives in Postgres: every Lambda instance answering for a brokerage draws
+	// on the same daily tokens.
 	settings.Chain = ai.ChainSettings{Observe: knowledge.Observe, Logger: b.Log,
-		Budget: ai.NewMemoryBudget(b.Config.AITokenBudget, 24*time.Hour)}
+		Budget: postgres.NewAIBudget(b.DB, b.Config.AITokenBudget)}
 	chain, err := providers.NewChain(ctx, settings)
 	if err != nil {
 		return nil, err
@@ -154,26 +156,19 @@ func ProcessObject(ctx context.Context, b *platform.Boot, svc *knowledge.Service
 	return err
 }
 
-// Reembed builds task-reembed and cron-reembed: they embed, in batches, every chunk whose
-// vector is missing (new listings, a failed embedding) or from an older model.
+// Reembed builds task-reembed and cron-reembed: they sync the knowledge base with the data
+// (structured rows that changed, vectors of removed chunks) and embed, in batches, every
+// chunk whose vector is missing (new sources, a failed embedding) or from an older model.
 func Reembed(b *platform.Boot) (platform.Handler, error) {
 	svc, err := Service(b)
 	if err != nil {
 		return platform.Handler{}, err
 	}
 	run := func(ctx context.Context) error {
-		total := 0
-		for {
-			n, err := svc.Reembed(ctx, 500)
-			total += n
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				b.Log.InfoContext(ctx, "re-embedded", "chunks", total, "model", svc.Embedder.Model())
-				return nil
-			}
-		}
+		rep, err := svc.Sync(ctx, 500)
+		b.Log.InfoContext(ctx, "knowledge synced", "sources", rep.Sources, "written", rep.Written, "removed", rep.Removed,
+			"vectors_deleted", rep.VectorsDeleted, "embedded", rep.Embedded, "model", svc.Embedder.Model())
+		return err
 	}
 	if b.Fn.Queue != "" {
 		return platform.Handler{Task: func(ctx context.Context, _ lambdasqs.Message) error { return run(ctx) }}, nil

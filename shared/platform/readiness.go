@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/propertypro/propertypro/functions"
+	"github.com/propertypro/propertypro/shared/chroma"
 	"github.com/propertypro/propertypro/shared/health"
 )
 
@@ -37,8 +38,17 @@ func (b *Boot) probeDatabase(ctx context.Context) (string, error) {
 }
 
 // probeVectorStore checks Chroma's heartbeat when CHROMA_HOST is set, else that the embedded
-// store's folder is usable.
+// store's folder is usable, by a plain HTTP GET: the readiness Lambda stays small. The check is optional: without vectors the assistant still answers from
+// Postgres full text, so a failure reports the platform degraded, not down, and says so.
 func (b *Boot) probeVectorStore(ctx context.Context) (string, error) {
+	detail, err := b.vectorHeartbeat(ctx)
+	if err != nil {
+		return "", fmt.Errorf("%w; retrieval falls back to full-text search", err)
+	}
+	return detail, nil
+}
+
+func (b *Boot) vectorHeartbeat(ctx context.Context) (string, error) {
 	c := b.Config
 	if c.ChromaHost == "" {
 		dir := filepath.Join(c.LocalDir, "vectors")
@@ -50,7 +60,7 @@ func (b *Boot) probeVectorStore(ctx context.Context) (string, error) {
 		}
 		return "embedded", nil
 	}
-	url := fmt.Sprintf("http://%s:%d/api/v2/heartbeat", c.ChromaHost, c.ChromaPort)
+	url := chroma.BaseURL(c.ChromaHost, c.ChromaPort) + "/api/v2/heartbeat"
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if c.ChromaToken != "" {
 		req.Header.Set("X-Chroma-Token", c.ChromaToken)

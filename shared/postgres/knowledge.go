@@ -83,20 +83,115 @@ func (k *Knowledge) UpdateDocument(ctx context.Context, d knowledge.Document) er
 	return err
 }
 
-// ReplaceChunks swaps a source's chunks in one transaction, bulk-loading the new ones.
+// ReplaceChunks swaps a source's chunks in one transaction, bulk-loading the new ones; the
+// vectors of chunks the new text no longer has go to the trash.
 func (k *Knowledge) ReplaceChunks(ctx context.Context, sourceID string, chunks []knowledge.Chunk) error {
+	ids := make([]string, len(chunks))
+	for i, c := range chunks {
+		ids[i] = c.ID
+	}
 	return InTx(ctx, k.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM knowledge_chunks WHERE source_id = $1`, sourceID); err != nil {
+		if _, err := tx.Exec(ctx, `WITH gone AS (DELETE FROM knowledge_chunks WHERE source_id = $1 RETURNING id)
+			INSERT INTO knowledge_vector_trash (chunk_id) SELECT id FROM gone WHERE id <> ALL($2::text[])
+			ON CONFLICT DO NOTHING`, sourceID, ids); err != nil {
 			return err
 		}
 		rows := make([][]any, len(chunks))
 		for i, c := range chunks {
-			rows[i] = []any{c.ID, c.BrokerageID, c.Kind, c.SourceID, c.Ordinal, c.Title, c.Text, c.Visibility}
+			rows[i] = []any{c.ID, nullable(c.BrokerageID), c.Kind, c.SourceID, c.Ordinal, c.Title, c.Text, c.Visibility}
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"knowledge_chunks"}, []string{"id", "brokerage_id", "kind",
 			"source_id", "ordinal", "title", "body", "visibility"}, pgx.CopyFromRows(rows))
 		return err
 	})
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// syncSQL drains the outbox in one statement, so a crash leaves every claimed change either
+// applied or still queued: it claims the oldest changes (skipping those another run holds),
+// removes the chunks of sources whose row is gone and trashes their vectors, and rewrites
+// the chunks of the others from knowledge_sources. A chunk whose text did not change keeps
+// its vector; a changed one loses it, so the re-embed step computes it again.
+const syncSQL = `WITH claimed AS (
+		DELETE FROM knowledge_changes WHERE id IN (
+			SELECT id FROM knowledge_changes ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+		RETURNING kind, source_id),
+	changed AS (SELECT DISTINCT kind, source_id FROM claimed),
+	gone AS (
+		DELETE FROM knowledge_chunks c USING changed g WHERE c.kind = g.kind AND c.source_id = g.source_id
+			AND NOT EXISTS (SELECT 1 FROM knowledge_sources s WHERE s.kind = g.kind AND s.source_id = g.source_id)
+		RETURNING c.id),
+	trashed AS (INSERT INTO knowledge_vector_trash (chunk_id) SELECT id FROM gone ON CONFLICT DO NOTHING),
+	written AS (
+		INSERT INTO knowledge_chunks AS c (id, brokerage_id, kind, source_id, title, body, visibility)
+		SELECT s.kind || ':' || s.source_id, s.brokerage_id, s.kind, s.source_id, s.title, s.body, s.visibility
+		FROM knowledge_sources s JOIN changed g ON g.kind = s.kind AND g.source_id = s.source_id
+		ON CONFLICT (id) DO UPDATE SET brokerage_id = EXCLUDED.brokerage_id, title = EXCLUDED.title, body = EXCLUDED.body,
+			visibility = EXCLUDED.visibility, embedding_model = NULL, embedded_at = NULL, updated_at = now()
+		WHERE (c.brokerage_id, c.title, c.body, c.visibility) IS DISTINCT FROM
+			(EXCLUDED.brokerage_id, EXCLUDED.title, EXCLUDED.body, EXCLUDED.visibility)
+		RETURNING 1)
+	SELECT (SELECT count(*) FROM claimed)::int, (SELECT count(*) FROM changed)::int, (SELECT count(*) FROM written)::int,
+		(SELECT count(*) FROM gone)::int`
+
+// SyncStructured applies up to limit queued changes of structured rows to the knowledge base.
+func (k *Knowledge) SyncStructured(ctx context.Context, limit int) (knowledge.SyncCounts, error) {
+	var n knowledge.SyncCounts
+	err := k.db.QueryRow(ctx, syncSQL, limit).Scan(&n.Changes, &n.Sources, &n.Written, &n.Removed)
+	return n, err
+}
+
+// TrashedVectors returns ids of removed chunks whose vectors are still to delete; a chunk
+// that came back since (a listing withdrawn and relisted) keeps its vector.
+func (k *Knowledge) TrashedVectors(ctx context.Context, limit int) ([]string, error) {
+	if _, err := k.db.Exec(ctx, `DELETE FROM knowledge_vector_trash t USING knowledge_chunks c WHERE c.id = t.chunk_id`); err != nil {
+		return nil, err
+	}
+	rows, err := k.db.Query(ctx, `SELECT chunk_id FROM knowledge_vector_trash ORDER BY queued_at, chunk_id LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// ForgetTrashed drops trash entries whose vectors are deleted.
+func (k *Knowledge) ForgetTrashed(ctx context.Context, ids []string) error {
+	_, err := k.db.Exec(ctx, `DELETE FROM knowledge_vector_trash WHERE chunk_id = ANY($1)`, ids)
+	return err
+}
+
+// PlaceNames returns the English and Arabic names of the places (communities and below) the
+// phrases name, by the alias table that ingestion resolves spellings with.
+func (k *Knowledge) PlaceNames(ctx context.Context, phrases []string) ([]string, error) {
+	norm := make([]string, 0, len(phrases))
+	for _, p := range phrases {
+		if n := location.Normalize(p); n != "" {
+			norm = append(norm, n)
+		}
+	}
+	if len(norm) == 0 {
+		return nil, nil
+	}
+	rows, err := k.db.Query(ctx, `SELECT DISTINCT l.name_en, l.name_ar FROM location_aliases a JOIN locations l ON l.id = a.location_id
+		WHERE a.alias = ANY($1) AND l.kind <> 'emirate' ORDER BY 1 LIMIT 4`, norm)
+	if err != nil {
+		return nil, err
+	}
+	pairs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([2]string, error) {
+		var p [2]string
+		return p, r.Scan(&p[0], &p[1])
+	})
+	var names []string
+	for _, p := range pairs {
+		names = append(names, p[0], p[1])
+	}
+	return names, err
 }
 
 // MarkEmbedded records the model that produced the chunks' vectors.
@@ -105,7 +200,7 @@ func (k *Knowledge) MarkEmbedded(ctx context.Context, ids []string, model string
 	return err
 }
 
-const chunkColumns = `id, brokerage_id, kind, source_id, ordinal, title, body, visibility, coalesce(embedding_model, '')`
+const chunkColumns = `id, coalesce(brokerage_id::text, ''), kind, source_id, ordinal, title, body, visibility, coalesce(embedding_model, '')`
 
 func scanChunks(rows pgx.Rows, err error) ([]knowledge.Chunk, error) {
 	if err != nil {
@@ -124,23 +219,42 @@ func (k *Knowledge) StaleChunks(ctx context.Context, model string, limit int) ([
 		WHERE embedding_model IS DISTINCT FROM $1 ORDER BY embedding_model NULLS FIRST, id LIMIT $2`, model, limit))
 }
 
-// SearchText ranks the scope's chunks by full text: any word may match (an OR query, since
-// questions are sentences, not keyword lists), ranked by cover density.
+// searchSQL ranks the scope's chunks by the rarity of the question's words they hold: any
+// word may match (an OR query, since questions are sentences, not keyword lists), and each
+// matched word adds its inverse document frequency, ln(1 + chunks / chunks holding it), so a
+// reference number or a building name outweighs "Dubai". Postgres' own cover-density rank,
+// which favours titles, breaks ties.
+const searchSQL = `WITH total AS (SELECT coalesce((SELECT chunks FROM knowledge_terms WHERE word = ''), 1)::float8 AS n),
+	w AS (SELECT to_tsquery('simple', quote_literal(w) || ':*') AS q, ln(1 + total.n / coalesce(t.chunks, 1)) AS idf
+		FROM unnest($1::text[]) AS w CROSS JOIN total LEFT JOIN knowledge_terms t ON t.word = w),
+	q AS (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) AS q FROM unnest($1::text[]) AS w)
+	SELECT ` + chunkColumns + ` FROM knowledge_chunks c, q
+	WHERE (c.brokerage_id = $2 OR c.brokerage_id IS NULL) AND c.visibility <= $3 AND c.search @@ q.q
+	ORDER BY (SELECT sum(w.idf) FROM w WHERE c.search @@ w.q) + ts_rank(c.search, q.q, 1) DESC, c.id LIMIT $4`
+
+// SearchText ranks the scope's chunks by full text (see searchSQL).
 func (k *Knowledge) SearchText(ctx context.Context, s knowledge.Scope, words []string, limit int) ([]knowledge.Chunk, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
-	return scanChunks(k.db.Query(ctx, `WITH q AS (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) AS q
-			FROM unnest($1::text[]) AS w)
-		SELECT `+chunkColumns+` FROM knowledge_chunks, q
-		WHERE brokerage_id = $2 AND visibility <= $3 AND search @@ q.q
-		ORDER BY ts_rank(search, q.q, 1) DESC, id LIMIT $4`, words, s.BrokerageID, s.Visibility, limit))
+	return scanChunks(k.db.Query(ctx, searchSQL, words, s.BrokerageID, s.Visibility, limit))
+}
+
+// RefreshTermStats recounts how many chunks hold each word, for SearchText's ranking. It
+// reads every chunk, so the sync job runs it, not a request.
+func (k *Knowledge) RefreshTermStats(ctx context.Context) error {
+	return InTx(ctx, k.db, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM knowledge_terms;
+			INSERT INTO knowledge_terms (word, chunks) SELECT word, ndoc FROM ts_stat('SELECT search FROM knowledge_chunks');
+			INSERT INTO knowledge_terms (word, chunks) SELECT '', count(*) FROM knowledge_chunks`)
+		return err
+	})
 }
 
 // Chunks returns the chunks with ids that lie in scope.
 func (k *Knowledge) Chunks(ctx context.Context, s knowledge.Scope, ids []string) ([]knowledge.Chunk, error) {
 	return scanChunks(k.db.Query(ctx, `SELECT `+chunkColumns+` FROM knowledge_chunks
-		WHERE id = ANY($1) AND brokerage_id = $2 AND visibility <= $3`, ids, s.BrokerageID, s.Visibility))
+		WHERE id = ANY($1) AND (brokerage_id = $2 OR brokerage_id IS NULL) AND visibility <= $3`, ids, s.BrokerageID, s.Visibility))
 }
 
 // SearchListings answers a parsed property search over the active listings the actor sees.

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/propertypro/propertypro/shared/access"
 	"github.com/propertypro/propertypro/shared/ai"
@@ -22,10 +23,14 @@ import (
 	"github.com/propertypro/propertypro/shared/vectormem"
 )
 
-// downStore is a vector store whose server is gone.
-type downStore struct{ vector.Store }
+// downStore is a vector store whose server is gone; it counts the queries it refused.
+type downStore struct {
+	vector.Store
+	queries *int
+}
 
-func (downStore) Query(context.Context, string, vector.Query) ([]vector.Match, error) {
+func (d downStore) Query(context.Context, string, vector.Query) ([]vector.Match, error) {
+	*d.queries++
 	return nil, apperr.New(apperr.Unavailable, "chroma is down")
 }
 
@@ -95,13 +100,26 @@ func TestKnowledgeEndToEnd(t *testing.T) {
 		})
 	}
 
-	t.Run("vector store down: full text answers", func(t *testing.T) {
-		down := *svc
-		down.Vectors = downStore{vs}
-		r, err := down.Retrieve(ctx, knowledge.ScopeOf(a), "escrow accounts for off-plan sales", 5)
+	t.Run("vector store down: full text answers, and the store rests", func(t *testing.T) {
+		queries := 0
+		now := time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC)
+		down := &knowledge.Service{Repo: svc.Repo, Vectors: downStore{vs, &queries}, Embedder: emb, Generator: chain,
+			Log: svc.Log, Now: func() time.Time { return now }}
+		for range 2 {
+			r, err := down.Retrieve(ctx, knowledge.ScopeOf(a), "escrow accounts for off-plan sales", 5)
+			kmust(t, err)
+			if r.Mode != "fulltext" || len(r.Hits) == 0 || r.Hits[0].SourceID != docs["legal_guidelines.pdf"] {
+				t.Fatalf("mode %s hits %+v", r.Mode, r.Hits)
+			}
+		}
+		if queries != 1 {
+			t.Errorf("the failed store was asked %d times in its cool-down, want once", queries)
+		}
+		now = now.Add(time.Minute)
+		_, err := down.Retrieve(ctx, knowledge.ScopeOf(a), "escrow", 5)
 		kmust(t, err)
-		if r.Mode != "fulltext" || len(r.Hits) == 0 || r.Hits[0].SourceID != docs["legal_guidelines.pdf"] {
-			t.Fatalf("mode %s hits %+v", r.Mode, r.Hits)
+		if queries != 2 {
+			t.Errorf("the store was not asked again after its cool-down")
 		}
 	})
 
@@ -157,6 +175,9 @@ func TestKnowledgeEndToEnd(t *testing.T) {
 		kmust(t, db.QueryRow(ctx, `SELECT count(*) FROM ai_calls WHERE brokerage_id = $1 AND provider = 'gemini' AND outcome = 'error'`, brokerage).Scan(&calls))
 		if calls == 0 {
 			t.Error("failed provider calls are not in the governance log")
+		}
+		if _, err := svc.Sync(ctx, 100); err != nil {
+			t.Fatal(err)
 		}
 		var chunk int
 		kmust(t, db.QueryRow(ctx, `SELECT count(*) FROM knowledge_chunks WHERE kind = 'listing' AND body LIKE '%MC-1%'`).Scan(&chunk))

@@ -25,7 +25,7 @@ var personal = regexp.MustCompile(`(^|_)(email|phone|name|nationality|passport|e
 var notPersonal = map[string]bool{
 	"brokerages.name": true, "locations.name_en": true, "locations.name_ar": true, "nurture_sequences.name": true,
 	"community_profiles.name": true, "org_charts.company_name": true, "documents.filename": true,
-	"knowledge_chunks.body": true, "market_reports.file_path": true, "nurture_sequences.key": true,
+	"knowledge_chunks.body": true, "knowledge_sources.body": true, "market_reports.file_path": true, "nurture_sequences.key": true,
 	"listings.title": true, "location_aliases.name": true, "listing_analytics.reference": true,
 	"deals.co_broke_brokerage": true, "leads.consent_email": true, "leads.email_unsubscribed_at": true,
 	"documents.content_hash": true, "feature_flags.name": true,
