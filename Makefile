@@ -1,5 +1,9 @@
 # PropertyPro — the two commands a new user needs are `make run` and `make test`.
 SHELL := /bin/bash
+# Go 1.27.3: the standard library of 1.26.8 has known vulnerabilities (net/http, crypto/tls,
+# html/template; `make security`). The go command fetches this toolchain from the module proxy
+# once (about 76 MB) and uses it for every target; set GOTOOLCHAIN=local to opt out.
+export GOTOOLCHAIN ?= go1.27.3
 GO ?= go
 FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 LAMBDA_FLAGS := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
