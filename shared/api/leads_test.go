@@ -9,9 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/propertypro/propertypro/shared/access"
 	"github.com/propertypro/propertypro/shared/apitest"
 	"github.com/propertypro/propertypro/shared/config"
+	"github.com/propertypro/propertypro/shared/privacy"
 )
 
 // leadsFixture is a brokerage with a manager leading two agents, a third agent outside the
@@ -512,6 +514,11 @@ func TestLeadErase(t *testing.T) {
 	plain := f.create(t, f.agent1, map[string]any{"full_name": "Khalid Rahman", "phone": "0561234567", "email": "khalid@example.com",
 		"nationality": "Pakistani", "budget_max_aed": 900000, "consent_whatsapp": true})
 	a.Do(f.agent1, "POST", "/v1/leads/"+plain+"/activities", map[string]any{"kind": "note", "body": "Khalid's wife prefers villas"}).Expect(t, 201)
+	if _, err := a.DB.Exec(context.Background(), `INSERT INTO nurture_outbox (brokerage_id, lead_id, channel, recipient, subject,
+		body, created_at, updated_at) VALUES ($1, $2, 'email', 'khalid@example.com', 'Villas for Khalid', 'Dear Khalid', now(), now())`,
+		f.admin.BrokerageID, plain); err != nil {
+		t.Fatal(err)
+	}
 
 	a.Do(f.agent1, "POST", "/v1/leads/"+plain+"/erase", nil).Expect(t, 403)
 	a.Do(f.manager, "POST", "/v1/leads/"+plain+"/erase", nil).Expect(t, 403)
@@ -537,6 +544,7 @@ func TestLeadErase(t *testing.T) {
 	if leaks != 0 {
 		t.Fatalf("%d audit entries still hold the erased data", leaks)
 	}
+	assertErasedEverywhere(t, a.DB, plain, "khalid|0561234567|Pakistani|villas")
 	if f.auditCount(t, "lead", plain, "erase") != 1 {
 		t.Fatal("erase not audited")
 	}
@@ -575,5 +583,37 @@ func TestLeadErase(t *testing.T) {
 	var parties string
 	if err := a.DB.QueryRow(context.Background(), `SELECT parties::text FROM deals WHERE lead_id = $1`, held).Scan(&parties); err != nil || !strings.Contains(parties, "Li Wei") {
 		t.Fatalf("deal parties under hold: %q %v", parties, err)
+	}
+}
+
+// assertErasedEverywhere checks every column that shared/privacy marks for erasure, in each
+// table that holds data about a lead, for what an erased lead's data looked like: a column
+// classified for erasure that the erase code forgets fails here.
+func assertErasedEverywhere(t *testing.T, db *pgxpool.Pool, leadID, pattern string) {
+	t.Helper()
+	linked := map[string]string{
+		"leads":          "id = $1",
+		"activities":     "entity = 'lead' AND entity_id = $1",
+		"tasks":          "lead_id = $1",
+		"viewings":       "lead_id = $1",
+		"nurture_outbox": "lead_id = $1",
+	}
+	for _, c := range privacy.Columns() {
+		where, ok := linked[c.Table]
+		if !c.Erase {
+			continue
+		}
+		if !ok {
+			t.Errorf("%s.%s is erased on request, but this test does not know how %s links to a lead", c.Table, c.Name, c.Table)
+			continue
+		}
+		var n int
+		q := fmt.Sprintf(`SELECT count(*) FROM %s WHERE %s AND %s::text ~* $2`, c.Table, where, c.Name)
+		if err := db.QueryRow(context.Background(), q, leadID, pattern).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if n != 0 {
+			t.Errorf("%s.%s still holds the erased lead's data in %d rows", c.Table, c.Name, n)
+		}
 	}
 }

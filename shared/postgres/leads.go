@@ -455,14 +455,17 @@ func leadAuditTrail(ctx context.Context, q querier, brokerageID string, leadIDs 
 }
 
 // Erase clears the personal data held about the leads outside their rows: activity bodies,
-// task titles and notes, viewing feedback, deal parties (unless AML keeps them), and the
-// same fields in earlier audit snapshots.
+// task titles and notes, viewing feedback, nurture messages (recipient, subject, body), deal
+// parties (unless AML keeps them), and the same fields in earlier audit snapshots. The
+// columns are those shared/privacy marks for erasure; a test checks they stay the same.
 func (t *leadTx) Erase(ctx context.Context, brokerageID string, e lead.Erasing) error {
 	stmts := []string{
 		`UPDATE activities SET body = '' WHERE brokerage_id = $1 AND entity = 'lead' AND entity_id::text = ANY($2::text[])`,
 		`UPDATE tasks SET notes = '', title = initcap(replace(kind, '_', ' ')), version = version + 1, updated_at = now()
 			WHERE brokerage_id = $1 AND lead_id::text = ANY($2::text[])`,
 		`UPDATE viewings SET feedback = '', version = version + 1, updated_at = now()
+			WHERE brokerage_id = $1 AND lead_id::text = ANY($2::text[])`,
+		`UPDATE nurture_outbox SET recipient = '', subject = '', body = '', updated_at = now()
 			WHERE brokerage_id = $1 AND lead_id::text = ANY($2::text[])`,
 	}
 	if !e.KeepDeals {
