@@ -45,7 +45,7 @@ func NurtureDue(b *platform.Boot) (platform.Handler, error) {
 		}
 		var enrolled, queued int
 		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
-			enrolled, queued, err = nurture.RunDue(ctx, store, Announce(b), now, 1000)
+			enrolled, queued, err = nurture.RunDue(ctx, store, Announce(b), now, nurture.DueBatch)
 			return err
 		})
 		b.Log.InfoContext(ctx, "nurture due", "ran", ran, "enrolled", enrolled, "queued", queued, "scheduled_for", now)
@@ -60,20 +60,26 @@ func NurtureSend(b *platform.Boot) (platform.Handler, error) {
 	if err != nil {
 		return platform.Handler{}, err
 	}
+	return SendHandler(b, s, time.Now), nil
+}
+
+// SendHandler is task-nurture-send's handler over a built sender; now is its clock (the
+// injected one in simulations and benchmarks).
+func SendHandler(b *platform.Boot, s *nurture.Sender, now func() time.Time) platform.Handler {
 	return platform.Handler{Task: func(ctx context.Context, m lambdasqs.Message) error {
 		var body sendBody
 		if err := json.Unmarshal([]byte(m.Body), &body); err != nil || body.OutboxID == "" {
 			b.Log.ErrorContext(ctx, "dropping a malformed nurture-send message", "body", m.Body)
 			return nil // retrying cannot fix it
 		}
-		err := s.Process(ctx, body.OutboxID, time.Now())
+		err := s.Process(ctx, body.OutboxID, now())
 		if apperr.CodeOf(err) == apperr.NotFound {
 			// The row is gone (purged, or never committed): no retry can bring it back.
 			b.Log.WarnContext(ctx, "dropping a nurture-send message for a missing outbox row", "outbox_id", body.OutboxID)
 			return nil
 		}
 		return err
-	}}, nil
+	}}
 }
 
 // NewSender builds the send path from the configuration.

@@ -17,6 +17,11 @@ type DueStore interface {
 // Enqueuer announces one outbox row to the send queue.
 type Enqueuer func(ctx context.Context, outboxID string) error
 
+// DueBatch is how many due steps one claim moves into the outbox: large enough that a run
+// over 10,000 due steps is a handful of statements, small enough that the ids held in memory
+// and the rows one statement locks stay bounded.
+const DueBatch = 2000
+
 // RunDue is one firing of the due finder: enroll, then claim and enqueue due steps in
 // batches. Firing twice claims nothing twice: a claimed enrollment is no longer due.
 func RunDue(ctx context.Context, st DueStore, enqueue Enqueuer, now time.Time, batch int) (enrolled, queued int, err error) {

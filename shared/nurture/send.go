@@ -50,6 +50,10 @@ type Work struct {
 	Contact      Contact
 	Listing      map[string]string // listing_title, listing_price, listing_community, listing_url
 	Recent       Recent
+	// Subject and Body are the text stored with the row when it went to review: once a
+	// reviewer approves it, that text is what goes out, never a fresh draft nobody read.
+	Subject string
+	Body    string
 }
 
 // Outcome is one compare-and-set move of an outbox row (from From) and its effects on the
@@ -236,7 +240,9 @@ func (s *Sender) render(ctx context.Context, w Work, step Step, now time.Time) M
 	}
 	lang := step.Template.Language(c.Language)
 	subject, body := step.Template.Render(lang, vars)
-	if step.AIDraft && s.Drafter != nil {
+	if w.Approved && w.Body != "" {
+		subject, body = w.Subject, w.Body
+	} else if step.AIDraft && s.Drafter != nil {
 		if draft, err := s.Drafter.Draft(ctx, draftPrompt(lang, body, vars)); err == nil && strings.TrimSpace(draft) != "" {
 			body = strings.TrimSpace(draft)
 		}

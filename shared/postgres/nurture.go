@@ -51,7 +51,7 @@ func (n *Nurture) Sequences(ctx context.Context, brokerageID string) ([]nurture.
 // Sequence returns one of a brokerage's sequences.
 func (n *Nurture) Sequence(ctx context.Context, brokerageID, id string) (nurture.Sequence, error) {
 	s, err := scanSequence(n.db.QueryRow(ctx, `SELECT `+sequenceColumns+` FROM nurture_sequences s
-		WHERE s.brokerage_id = $1 AND s.id::text = $2`, brokerageID, id))
+		WHERE s.brokerage_id = $1 AND s.id = $2`, brokerageID, uuidArg(id)))
 	return s, notFound(err, "no sequence %s", id)
 }
 
@@ -188,7 +188,7 @@ func (n *Nurture) Work(ctx context.Context, outboxID string, now time.Time) (nur
 	var price *float64
 	var inbound *time.Time
 	c := &w.Contact
-	err := n.db.QueryRow(ctx, `SELECT o.id::text, o.status, o.approved, o.attempts, e.id::text, o.step, e.status,
+	err := n.db.QueryRow(ctx, `SELECT o.id::text, o.status, o.approved, o.subject, o.body, o.attempts, e.id::text, o.step, e.status,
 			e.created_at, e.stage_at_entry, b.name, s.id::text, s.entry::text, s.exit_on, s.steps::text,
 			l.id::text, l.brokerage_id::text, l.full_name, l.phone_e164, l.email, l.language, l.stage,
 			coalesce(l.agent_id::text, ''), coalesce(u.full_name, ''), l.consent_whatsapp, l.consent_email,
@@ -209,8 +209,8 @@ func (n *Nurture) Work(ctx context.Context, outboxID string, now time.Time) (nur
 			ORDER BY x.id IN (SELECT v.listing_id FROM viewings v WHERE v.lead_id = l.id) DESC, x.created_at DESC
 			LIMIT 1) li ON true
 		LEFT JOIN locations loc ON loc.id = li.community_id
-		WHERE o.id::text = $1`, outboxID, now).Scan(
-		&w.OutboxID, &w.Status, &w.Approved, &w.Attempts, &w.EnrollmentID, &w.Step, &w.EnrollStatus,
+		WHERE o.id = $1`, uuidArg(outboxID), now).Scan(
+		&w.OutboxID, &w.Status, &w.Approved, &w.Subject, &w.Body, &w.Attempts, &w.EnrollmentID, &w.Step, &w.EnrollStatus,
 		&w.EnrolledAt, &w.StageAtEntry, &w.Brokerage, &w.Sequence.ID, &entry, &w.Sequence.ExitOn, &steps,
 		&c.LeadID, &c.BrokerageID, &c.Name, &c.Phone, &c.Email, &c.Language, &c.Stage,
 		&c.AgentID, &c.AgentName, &c.ConsentWhatsApp, &c.ConsentEmail,

@@ -38,6 +38,15 @@ func (n *Nurture) Transition(ctx context.Context, o nurture.Outcome) (bool, erro
 		if kind == "" {
 			kind = nurture.StepMessage
 		}
+		if o.Status == nurture.StatusSending {
+			// The claim before delivery needs its row lock, not its flush to disk: if a crash
+			// loses it, the row is queued again and the sweeper re-announces it, exactly as
+			// for a claim that survived the crash with the delivery unknown. Only the outcome
+			// (sent, failed) must be durable, so the claim skips the WAL flush's wait.
+			if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+				return err
+			}
+		}
 		var sentAt *time.Time
 		if !o.SentAt.IsZero() {
 			sentAt = &o.SentAt
@@ -48,8 +57,8 @@ func (n *Nurture) Transition(ctx context.Context, o nurture.Outcome) (bool, erro
 				subject = CASE WHEN $10 = '' THEN subject ELSE $10 END, body = CASE WHEN $11 = '' THEN body ELSE $11 END,
 				provider_id = CASE WHEN $12 = '' THEN provider_id ELSE $12 END, sent_at = coalesce($13, sent_at),
 				attempts = attempts + $14, deferrals = deferrals + $15, updated_at = coalesce($16, now())
-			WHERE id::text = $1 AND status = $2`,
-			o.OutboxID, o.From, o.Status, o.Reason, string(kind), string(m.Channel), m.Template, m.Language, m.To,
+			WHERE id = $1 AND status = $2`,
+			uuidArg(o.OutboxID), o.From, o.Status, o.Reason, string(kind), string(m.Channel), m.Template, m.Language, m.To,
 			m.Subject, m.Body, o.ProviderID, sentAt, b2i(o.Attempted), b2i(o.Deferred), nullTime(o.At))
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
@@ -80,16 +89,16 @@ func (n *Nurture) effects(ctx context.Context, tx pgx.Tx, o nurture.Outcome) err
 	switch {
 	case o.Exit != "":
 		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET status = 'exited', exit_reason = $2, due_at = NULL,
-			updated_at = now() WHERE id::text = $1 AND status = 'active'`, o.EnrollmentID, o.Exit)
+			updated_at = now() WHERE id = $1 AND status = 'active'`, uuidArg(o.EnrollmentID), o.Exit)
 	case o.Advance && o.Complete:
 		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET status = 'completed', step = $3, due_at = NULL, updated_at = now()
-			WHERE id::text = $1 AND step = $2 AND status = 'active'`, o.EnrollmentID, o.Step, o.NextStep)
+			WHERE id = $1 AND step = $2 AND status = 'active'`, uuidArg(o.EnrollmentID), o.Step, o.NextStep)
 	case o.Advance:
 		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET step = $3, due_at = $4, updated_at = now()
-			WHERE id::text = $1 AND step = $2 AND status = 'active'`, o.EnrollmentID, o.Step, o.NextStep, o.DueAt)
+			WHERE id = $1 AND step = $2 AND status = 'active'`, uuidArg(o.EnrollmentID), o.Step, o.NextStep, o.DueAt)
 	case o.Deferred:
 		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET due_at = $3, updated_at = now()
-			WHERE id::text = $1 AND step = $2 AND status = 'active'`, o.EnrollmentID, o.Step, o.DueAt)
+			WHERE id = $1 AND step = $2 AND status = 'active'`, uuidArg(o.EnrollmentID), o.Step, o.DueAt)
 	}
 	if err != nil {
 		return err
@@ -97,18 +106,18 @@ func (n *Nurture) effects(ctx context.Context, tx pgx.Tx, o nurture.Outcome) err
 	if o.Task != nil {
 		_, err = tx.Exec(ctx, `INSERT INTO tasks (brokerage_id, assignee_id, lead_id, title, kind, due_at)
 			SELECT l.brokerage_id, l.agent_id, l.id, $2, 'follow_up', $3 FROM nurture_outbox o JOIN leads l ON l.id = o.lead_id
-			WHERE o.id::text = $1`, o.OutboxID, o.Task.Title, o.Task.DueAt)
+			WHERE o.id = $1`, uuidArg(o.OutboxID), o.Task.Title, o.Task.DueAt)
 	}
 	if err == nil && o.Stage != "" {
 		// The sequence's own stage change must not trip its stage_changed exit rule.
 		_, err = tx.Exec(ctx, `WITH l AS (UPDATE leads SET stage = $2, version = version + 1, updated_at = now()
-				WHERE id = (SELECT lead_id FROM nurture_outbox WHERE id::text = $1) RETURNING id)
-			UPDATE nurture_enrollments SET stage_at_entry = $2 WHERE id::text = $3`, o.OutboxID, o.Stage, o.EnrollmentID)
+				WHERE id = (SELECT lead_id FROM nurture_outbox WHERE id = $1) RETURNING id)
+			UPDATE nurture_enrollments SET stage_at_entry = $2 WHERE id = $3`, uuidArg(o.OutboxID), o.Stage, uuidArg(o.EnrollmentID))
 	}
 	if err == nil && o.Message != nil && o.Status == nurture.StatusSent {
 		_, err = tx.Exec(ctx, `INSERT INTO activities (brokerage_id, entity, entity_id, kind, body, at)
-			SELECT brokerage_id, 'lead', lead_id, $2, $3, $4 FROM nurture_outbox WHERE id::text = $1`,
-			o.OutboxID, string(o.Message.Channel), "Nurture: "+o.Message.Template, o.SentAt)
+			SELECT brokerage_id, 'lead', lead_id, $2, $3, $4 FROM nurture_outbox WHERE id = $1`,
+			uuidArg(o.OutboxID), string(o.Message.Channel), "Nurture: "+o.Message.Template, o.SentAt)
 	}
 	return err
 }
@@ -160,15 +169,15 @@ func (n *Nurture) Outbox(ctx context.Context, brokerageID, status, leadID string
 func (n *Nurture) Requeue(ctx context.Context, brokerageID, actorID, id string, from []string, approve bool) error {
 	return InTx(ctx, n.db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE nurture_outbox SET status = 'queued', approved = approved OR $4, attempts = 0,
-				reason = '', updated_at = now() WHERE brokerage_id = $1 AND id::text = $2 AND status = ANY($3)`,
-			brokerageID, id, from, approve)
+				reason = '', updated_at = now() WHERE brokerage_id = $1 AND id = $2 AND status = ANY($3)`,
+			brokerageID, uuidArg(id), from, approve)
 		if err != nil {
 			return invalidInput(err)
 		}
 		if tag.RowsAffected() == 0 {
 			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nurture_outbox WHERE brokerage_id = $1 AND id::text = $2)`,
-				brokerageID, id).Scan(&exists); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nurture_outbox WHERE brokerage_id = $1 AND id = $2)`,
+				brokerageID, uuidArg(id)).Scan(&exists); err != nil {
 				return err
 			}
 			if !exists { // another brokerage's id, or none at all
@@ -267,15 +276,15 @@ func (n *Nurture) Unsubscribe(ctx context.Context, leadID string, ch nurture.Cha
 	}
 	return InTx(ctx, n.db, func(tx pgx.Tx) error {
 		var reachable bool
-		err := tx.QueryRow(ctx, `UPDATE leads SET `+set+`, version = version + 1, updated_at = now() WHERE id::text = $1
+		err := tx.QueryRow(ctx, `UPDATE leads SET `+set+`, version = version + 1, updated_at = now() WHERE id = $1
 			RETURNING (consent_whatsapp AND phone_e164 <> '') OR (consent_email AND email_unsubscribed_at IS NULL AND email <> '')
-				OR (consent_sms AND NOT do_not_call AND phone_e164 <> '')`, leadID, at).Scan(&reachable)
+				OR (consent_sms AND NOT do_not_call AND phone_e164 <> '')`, uuidArg(leadID), at).Scan(&reachable)
 		if err != nil {
 			return notFound(invalidInput(err), "this unsubscribe link is not valid")
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO audit_log (brokerage_id, action, entity, entity_id, after)
-			SELECT brokerage_id, 'lead.unsubscribe', 'lead', id::text, $2::jsonb FROM leads WHERE id::text = $1`,
-			leadID, fmt.Sprintf(`{"channel": %q}`, ch)); err != nil {
+			SELECT brokerage_id, 'lead.unsubscribe', 'lead', id::text, $2::jsonb FROM leads WHERE id = $1`,
+			uuidArg(leadID), fmt.Sprintf(`{"channel": %q}`, ch)); err != nil {
 			return err
 		}
 		if reachable {

@@ -65,9 +65,13 @@ func (q *Local) Receive(ctx context.Context, queue string, n int, visibility tim
 	return pgx.CollectRows(rows, scanMessage)
 }
 
-// Delete removes a processed message.
-func (q *Local) Delete(ctx context.Context, id string) error {
-	_, err := q.db.Exec(ctx, "DELETE FROM queue_messages WHERE id = $1", id)
+// Delete removes processed messages, all in one statement as SQS's DeleteMessageBatch does
+// for a Lambda batch: one commit per batch rather than per message.
+func (q *Local) Delete(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := q.db.Exec(ctx, "DELETE FROM queue_messages WHERE id = ANY($1::bigint[])", ids)
 	return err
 }
 
