@@ -15,6 +15,7 @@ import (
 	"github.com/propertypro/propertypro/shared/nurture"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/queue"
 )
 
 // SendQueue is the queue task-nurture-send consumes, one outbox row per message.
@@ -25,12 +26,15 @@ type sendBody struct {
 	OutboxID string `json:"outbox_id"`
 }
 
-// Announce puts one outbox row on the send queue.
+// Announce puts outbox rows on the send queue, one message each, sent in batches.
 func Announce(b *platform.Boot) nurture.Enqueuer {
-	return func(ctx context.Context, id string) error {
-		body, _ := json.Marshal(sendBody{OutboxID: id})
-		_, err := b.Queues.Send(ctx, SendQueue, string(body), nil)
-		return err
+	return func(ctx context.Context, ids ...string) error {
+		msgs := make([]queue.Outgoing, len(ids))
+		for i, id := range ids {
+			body, _ := json.Marshal(sendBody{OutboxID: id})
+			msgs[i] = queue.Outgoing{Body: string(body)}
+		}
+		return queue.SendAll(ctx, b.Queues, SendQueue, msgs)
 	}
 }
 
@@ -187,13 +191,11 @@ func StuckJobs(b *platform.Boot) (platform.Handler, error) {
 		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) error {
 			ids, d, err := store.Sweep(ctx, now, b.Config.StuckJobAfter, b.Config.NurtureSendAttempts)
 			dead = d
-			for _, id := range ids {
-				if err == nil {
-					err = Announce(b)(ctx, id)
-					requeued++
-				}
+			if err != nil {
+				return err
 			}
-			return err
+			requeued = len(ids)
+			return Announce(b)(ctx, ids...)
 		})
 		b.Log.InfoContext(ctx, "stuck jobs", "ran", ran, "requeued", requeued, "dead_lettered", dead)
 		return err

@@ -61,7 +61,7 @@ func TestAIDraftsGoToReview(t *testing.T) {
 	s := &nurture.Sender{Store: w.store, Deliverer: fake, Policy: nurture.DefaultPolicy(), Key: []byte("k"),
 		MaxAttempts: 3, Drafter: drafter}
 	var ids []string
-	if _, _, err := nurture.RunDue(w.ctx, w.store, func(_ context.Context, id string) error { ids = append(ids, id); return nil }, now, 100); err != nil {
+	if _, _, err := nurture.RunDue(w.ctx, w.store, func(_ context.Context, more ...string) error { ids = append(ids, more...); return nil }, now, 100); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range ids {
