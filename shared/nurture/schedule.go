@@ -20,7 +20,7 @@ type Enqueuer func(ctx context.Context, outboxIDs ...string) error
 // DueBatch is how many due steps one claim moves into the outbox: large enough that a run
 // over 10,000 due steps is a handful of statements, small enough that the ids held in memory
 // and the rows one statement locks stay bounded.
-const DueBatch = 2000
+const DueBatch = 5000
 
 // RunDue is one firing of the due finder: enroll, then claim and enqueue due steps in
 // batches. Firing twice claims nothing twice: a claimed enrollment is no longer due.

@@ -72,16 +72,6 @@ func transition(o nurture.Outcome) *cte {
 	if !o.SentAt.IsZero() {
 		sentAt = &o.SentAt
 	}
-	guard := ""
-	if o.Status == nurture.StatusSending {
-		// The claim before delivery needs its row lock, not its flush to disk: if a crash
-		// loses it, the row is queued again and the sweeper re-announces it, exactly as for a
-		// claim that survived the crash with the delivery unknown. Only outcomes (sent,
-		// failed) must be durable, so the claim's transaction commits without waiting for
-		// the WAL flush (set_config(..., true) lasts until this statement's commit).
-		q.with("async", `SELECT set_config('synchronous_commit', 'off', true)`)
-		guard = ` AND EXISTS (SELECT FROM async)`
-	}
 	keep := func(col, v string) string { // an empty value keeps what the row holds
 		p := q.arg(v)
 		return col + " = CASE WHEN " + p + " = '' THEN " + col + " ELSE " + p + " END"
@@ -91,7 +81,7 @@ func transition(o nurture.Outcome) *cte {
 		`+keep("recipient", m.To)+`, `+keep("subject", m.Subject)+`, `+keep("body", m.Body)+`, `+keep("provider_id", o.ProviderID)+`,
 		sent_at = coalesce(`+q.arg(sentAt)+`, sent_at), attempts = attempts + `+q.arg(b2i(o.Attempted))+`,
 		deferrals = deferrals + `+q.arg(b2i(o.Deferred))+`, updated_at = coalesce(`+q.arg(nullTime(o.At))+`::timestamptz, now())
-		WHERE id = `+q.arg(uuidArg(o.OutboxID))+` AND status = `+q.arg(o.From)+guard+`
+		WHERE id = `+q.arg(uuidArg(o.OutboxID))+` AND status = `+q.arg(o.From)+`
 		RETURNING id, brokerage_id, lead_id`)
 	enrollmentEffect(q, o)
 	if o.Task != nil {
