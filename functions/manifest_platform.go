@@ -31,7 +31,7 @@ var platformFunctions = []Function{
 	},
 	{
 		Name:     "cron-db-maintenance",
-		Summary:  "Refreshes planner statistics (ANALYZE) under an advisory lock so overlapping runs are harmless.",
+		Summary:  "Creates monthly partitions ahead for time-partitioned tables, then refreshes planner statistics (ANALYZE), under an advisory lock so overlapping runs are harmless.",
 		Schedule: "cron(30 0 * * ? *)",
 		Timeout:  5 * time.Minute,
 		MemoryMB: 256,

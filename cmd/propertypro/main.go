@@ -29,6 +29,7 @@ type cli struct {
 	Ingest    ingestCmd    `cmd:"" help:"Load a CSV, JSON or XLSX data file through the ingestion pipeline and print its report."`
 	Simulate  simulateCmd  `cmd:"" help:"Write realistic simulated Dubai datasets (CSV, JSON) for samples, load tests and benchmarks."`
 	IngestDoc ingestDocCmd `cmd:"" name:"ingest-doc" help:"Extract, chunk and embed a document into the knowledge base, as an upload would."`
+	Reindex   reindexCmd   `cmd:"" help:"Rebuild the vector store from the knowledge chunks in Postgres (all brokerages, or --brokerage)."`
 }
 
 // env is what every command gets: validated configuration, a logger and a context that ends

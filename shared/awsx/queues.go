@@ -10,6 +10,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/propertypro/propertypro/shared/apperr"
+	"github.com/propertypro/propertypro/shared/queue"
 )
 
 // MaxBatch is the most messages SQS takes or gives in one call.
@@ -141,6 +144,22 @@ func (q *Queues) SendBatch(ctx context.Context, queue string, msgs []Outgoing) (
 		}
 	}
 	return res, nil
+}
+
+// SendMany implements queue.BatchSender over SendBatch: any refused message fails the call,
+// naming the first refusal (what was accepted stays sent; consumers are idempotent).
+func (q *Queues) SendMany(ctx context.Context, name string, msgs []queue.Outgoing) error {
+	out := make([]Outgoing, len(msgs))
+	for i, m := range msgs {
+		out[i] = Outgoing{Body: m.Body, Attributes: m.Attributes}
+	}
+	res, err := q.SendBatch(ctx, name, out)
+	if err == nil && len(res.Failed) > 0 {
+		f := res.Failed[0]
+		err = apperr.New(apperr.Unavailable, "send batch to queue %s: %d of %d messages refused, first %s: %s",
+			name, len(res.Failed), len(msgs), f.Code, f.Message)
+	}
+	return err
 }
 
 // sendChunk uses each entry's overall index as its batch ID, which maps SQS's answers back.

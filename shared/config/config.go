@@ -86,6 +86,7 @@ type Config struct {
 	AppSecretARN      string        `env:"APP_SECRET_ARN" doc:"Secrets Manager secret with JWT_SECRET and SECRET_KEY (AWS); read at cold start."`
 	AISecretARN       string        `env:"AI_SECRET_ARN" doc:"Secrets Manager secret with GOOGLE_API_KEY and OPENAI_API_KEY (AWS); read at cold start."`
 	ScheduleTick      time.Duration `env:"LOCAL_SCHEDULE_TICK" default:"1m" range:"1s,24h" doc:"Local runner: how often schedules are checked."`
+	LocalConsumers    int           `env:"LOCAL_QUEUE_CONSUMERS" default:"4" range:"1,64" doc:"Local runner: batches of one queue handled at once, as Lambda runs several batches of a queue concurrently."`
 	FirstContactSLA   time.Duration `env:"LEAD_FIRST_CONTACT_SLA" default:"15m" range:"1m,72h" doc:"How soon after a lead is assigned its first-contact task falls due (speed-to-lead)."`
 }
 

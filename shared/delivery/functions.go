@@ -15,6 +15,7 @@ import (
 	"github.com/propertypro/propertypro/shared/nurture"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/queue"
 )
 
 // SendQueue is the queue task-nurture-send consumes, one outbox row per message.
@@ -25,12 +26,15 @@ type sendBody struct {
 	OutboxID string `json:"outbox_id"`
 }
 
-// Announce puts one outbox row on the send queue.
+// Announce puts outbox rows on the send queue, one message each, sent in batches.
 func Announce(b *platform.Boot) nurture.Enqueuer {
-	return func(ctx context.Context, id string) error {
-		body, _ := json.Marshal(sendBody{OutboxID: id})
-		_, err := b.Queues.Send(ctx, SendQueue, string(body), nil)
-		return err
+	return func(ctx context.Context, ids ...string) error {
+		msgs := make([]queue.Outgoing, len(ids))
+		for i, id := range ids {
+			body, _ := json.Marshal(sendBody{OutboxID: id})
+			msgs[i] = queue.Outgoing{Body: string(body)}
+		}
+		return queue.SendAll(ctx, b.Queues, SendQueue, msgs)
 	}
 }
 
@@ -45,7 +49,7 @@ func NurtureDue(b *platform.Boot) (platform.Handler, error) {
 		}
 		var enrolled, queued int
 		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
-			enrolled, queued, err = nurture.RunDue(ctx, store, Announce(b), now, 1000)
+			enrolled, queued, err = nurture.RunDue(ctx, store, Announce(b), now, nurture.DueBatch)
 			return err
 		})
 		b.Log.InfoContext(ctx, "nurture due", "ran", ran, "enrolled", enrolled, "queued", queued, "scheduled_for", now)
@@ -60,20 +64,26 @@ func NurtureSend(b *platform.Boot) (platform.Handler, error) {
 	if err != nil {
 		return platform.Handler{}, err
 	}
+	return SendHandler(b, s, time.Now), nil
+}
+
+// SendHandler is task-nurture-send's handler over a built sender; now is its clock (the
+// injected one in simulations and benchmarks).
+func SendHandler(b *platform.Boot, s *nurture.Sender, now func() time.Time) platform.Handler {
 	return platform.Handler{Task: func(ctx context.Context, m lambdasqs.Message) error {
 		var body sendBody
 		if err := json.Unmarshal([]byte(m.Body), &body); err != nil || body.OutboxID == "" {
 			b.Log.ErrorContext(ctx, "dropping a malformed nurture-send message", "body", m.Body)
 			return nil // retrying cannot fix it
 		}
-		err := s.Process(ctx, body.OutboxID, time.Now())
+		err := s.Process(ctx, body.OutboxID, now())
 		if apperr.CodeOf(err) == apperr.NotFound {
 			// The row is gone (purged, or never committed): no retry can bring it back.
 			b.Log.WarnContext(ctx, "dropping a nurture-send message for a missing outbox row", "outbox_id", body.OutboxID)
 			return nil
 		}
 		return err
-	}}, nil
+	}}
 }
 
 // NewSender builds the send path from the configuration.
@@ -181,13 +191,11 @@ func StuckJobs(b *platform.Boot) (platform.Handler, error) {
 		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) error {
 			ids, d, err := store.Sweep(ctx, now, b.Config.StuckJobAfter, b.Config.NurtureSendAttempts)
 			dead = d
-			for _, id := range ids {
-				if err == nil {
-					err = Announce(b)(ctx, id)
-					requeued++
-				}
+			if err != nil {
+				return err
 			}
-			return err
+			requeued = len(ids)
+			return Announce(b)(ctx, ids...)
 		})
 		b.Log.InfoContext(ctx, "stuck jobs", "ran", ran, "requeued", requeued, "dead_lettered", dead)
 		return err

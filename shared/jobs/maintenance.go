@@ -9,19 +9,28 @@ import (
 	"github.com/propertypro/propertypro/shared/postgres"
 )
 
-// DBMaintenance builds cron-db-maintenance: ANALYZE under an advisory lock, so two firings
-// that overlap do the work once.
+// PartitionMonthsAhead is how many months of partitions beyond the current one maintenance
+// keeps ready for time-partitioned tables: a few missed nightly runs never leave inserts
+// without a partition.
+const PartitionMonthsAhead = 3
+
+// DBMaintenance builds cron-db-maintenance: partitions ahead for time-partitioned tables,
+// then ANALYZE, under an advisory lock, so two firings that overlap do the work once.
 func DBMaintenance(b *platform.Boot) (platform.Handler, error) {
 	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
 		start := time.Now()
-		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) error {
+		var created []string
+		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
+			if created, err = postgres.EnsurePartitions(ctx, b.DB, now, PartitionMonthsAhead); err != nil {
+				return err
+			}
 			return postgres.Analyze(ctx, b.DB)
 		})
 		if err != nil {
 			return err
 		}
-		b.Log.InfoContext(ctx, "database maintenance", "ran", ran, "scheduled_for", now,
-			"duration_ms", time.Since(start).Milliseconds())
+		b.Log.InfoContext(ctx, "database maintenance", "ran", ran, "partitions_created", created,
+			"scheduled_for", now, "duration_ms", time.Since(start).Milliseconds())
 		return nil
 	}}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/access"
 	"github.com/propertypro/propertypro/shared/api"
 	"github.com/propertypro/propertypro/shared/apperr"
@@ -12,6 +13,7 @@ import (
 	"github.com/propertypro/propertypro/shared/knowledgewire"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/telemetry"
 )
 
 func Routes() map[string]api.Route {
@@ -75,9 +77,14 @@ func DocumentsCreate(reg huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		url, err := b.Objects.PresignPut(ctx, "documents", d.ObjectKey, uploadTTL)
+		url, err := b.Objects.PresignPut(ctx, functions.BucketDocuments, d.ObjectKey, uploadTTL)
 		if err != nil {
 			return nil, err
+		}
+		// The object's processing continues this request's trace (see object_traces); a
+		// failure to record it costs the trace, never the upload.
+		if err := postgres.RecordObjectTrace(ctx, b.DB, functions.BucketDocuments, d.ObjectKey, telemetry.Inject(ctx, nil)); err != nil {
+			b.Log.WarnContext(ctx, "recording the upload's trace context", "document_id", d.ID, "err", err)
 		}
 		out := &documentCreated{Location: "/v1/documents/" + d.ID}
 		out.Body.Document, out.Body.UploadURL, out.Body.UploadMethod = d, url, "PUT"

@@ -14,8 +14,13 @@ type DueStore interface {
 	ClaimDue(ctx context.Context, now time.Time, limit int) ([]string, error)
 }
 
-// Enqueuer announces one outbox row to the send queue.
-type Enqueuer func(ctx context.Context, outboxID string) error
+// Enqueuer announces outbox rows to the send queue, all at once where the queue allows.
+type Enqueuer func(ctx context.Context, outboxIDs ...string) error
+
+// DueBatch is how many due steps one claim moves into the outbox: large enough that a run
+// over 10,000 due steps is a handful of statements, small enough that the ids held in memory
+// and the rows one statement locks stay bounded.
+const DueBatch = 5000
 
 // RunDue is one firing of the due finder: enroll, then claim and enqueue due steps in
 // batches. Firing twice claims nothing twice: a claimed enrollment is no longer due.
@@ -28,11 +33,11 @@ func RunDue(ctx context.Context, st DueStore, enqueue Enqueuer, now time.Time, b
 		if err != nil {
 			return enrolled, queued, err
 		}
-		for _, id := range ids {
-			if err := enqueue(ctx, id); err != nil {
-				return enrolled, queued, err // the stuck-job sweeper re-announces the rest
+		if len(ids) > 0 {
+			if err := enqueue(ctx, ids...); err != nil {
+				return enrolled, queued, err // the stuck-job sweeper re-announces what was not sent
 			}
-			queued++
+			queued += len(ids)
 		}
 		if len(ids) < batch {
 			return enrolled, queued, nil

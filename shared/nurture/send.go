@@ -50,6 +50,10 @@ type Work struct {
 	Contact      Contact
 	Listing      map[string]string // listing_title, listing_price, listing_community, listing_url
 	Recent       Recent
+	// Subject and Body are the text stored with the row when it went to review: once a
+	// reviewer approves it, that text is what goes out, never a fresh draft nobody read.
+	Subject string
+	Body    string
 }
 
 // Outcome is one compare-and-set move of an outbox row (from From) and its effects on the
@@ -101,7 +105,9 @@ type Message struct {
 
 // Store is the send path's port to the database.
 type Store interface {
-	Work(ctx context.Context, outboxID string, now time.Time) (Work, error)
+	// Claim moves a queued outbox row to sending and returns its work; claimed is false when
+	// the row is not queued (a duplicate delivery: another consumer has it or had it).
+	Claim(ctx context.Context, outboxID string, now time.Time) (w Work, claimed bool, err error)
 	// Transition applies o when the row is still in o.From; false when another delivery won.
 	Transition(ctx context.Context, o Outcome) (bool, error)
 }
@@ -128,14 +134,15 @@ type Sender struct {
 	Drafter     Drafter // nil unless DOCUMENT_GENERATION_ENABLED
 }
 
-// Process carries out one outbox row at now. It is idempotent: a row no longer queued (a
-// duplicate delivery) is left alone, and every move is a compare-and-set.
+// Process carries out one outbox row at now. It is idempotent: only the delivery that claims
+// the queued row (queued → sending) goes on, and every later move is a compare-and-set from
+// sending, so a duplicate delivery, concurrent or late, leaves the row alone.
 func (s *Sender) Process(ctx context.Context, outboxID string, now time.Time) error {
-	w, err := s.Store.Work(ctx, outboxID, now)
-	if err != nil || w.Status != StatusQueued {
+	w, claimed, err := s.Store.Claim(ctx, outboxID, now)
+	if err != nil || !claimed {
 		return err
 	}
-	o := Outcome{OutboxID: w.OutboxID, From: StatusQueued, EnrollmentID: w.EnrollmentID, Step: w.Step, At: now}
+	o := Outcome{OutboxID: w.OutboxID, From: StatusSending, EnrollmentID: w.EnrollmentID, Step: w.Step, At: now}
 	if w.EnrollStatus != "active" {
 		o.Status, o.Reason = StatusCancelled, "enrollment_"+w.EnrollStatus
 		return s.apply(ctx, o)
@@ -178,10 +185,6 @@ func (s *Sender) message(ctx context.Context, w Work, step Step, o Outcome, now 
 		o.Status, o.Reason = StatusReview, reviewReason(step)
 		return s.apply(ctx, o)
 	}
-	o.Status = StatusSending
-	if ok, err := s.Store.Transition(ctx, o); err != nil || !ok {
-		return err
-	}
 	return s.deliver(ctx, w, o, now)
 }
 
@@ -194,7 +197,6 @@ func reviewReason(step Step) string {
 
 // deliver hands a claimed (sending) message to the provider and records the result.
 func (s *Sender) deliver(ctx context.Context, w Work, o Outcome, now time.Time) error {
-	o.From = StatusSending
 	id, err := s.Deliverer.Deliver(ctx, *o.Message)
 	if err == nil {
 		o.Status, o.ProviderID, o.SentAt = StatusSent, id, now
@@ -236,7 +238,9 @@ func (s *Sender) render(ctx context.Context, w Work, step Step, now time.Time) M
 	}
 	lang := step.Template.Language(c.Language)
 	subject, body := step.Template.Render(lang, vars)
-	if step.AIDraft && s.Drafter != nil {
+	if w.Approved && w.Body != "" {
+		subject, body = w.Subject, w.Body
+	} else if step.AIDraft && s.Drafter != nil {
 		if draft, err := s.Drafter.Draft(ctx, draftPrompt(lang, body, vars)); err == nil && strings.TrimSpace(draft) != "" {
 			body = strings.TrimSpace(draft)
 		}

@@ -2,15 +2,18 @@ package platform
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/lambdasqs"
 	"github.com/propertypro/propertypro/shared/metrics"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"github.com/propertypro/propertypro/shared/telemetry"
 )
 
@@ -21,7 +24,7 @@ import (
 // knows the matched route; senders by telemetry.Sender before the builder runs.
 func Instrument(b *Boot, h Handler) Handler {
 	if h.Task != nil {
-		h.Task = instrumentTask(b.Fn, h.Task)
+		h.Task = instrumentTask(b, h.Task)
 	}
 	if h.Job != nil {
 		h.Job = instrumentJob(b, h.Job)
@@ -29,9 +32,10 @@ func Instrument(b *Boot, h Handler) Handler {
 	return h
 }
 
-func instrumentTask(fn functions.Function, next lambdasqs.Handler) lambdasqs.Handler {
+func instrumentTask(b *Boot, next lambdasqs.Handler) lambdasqs.Handler {
+	fn := b.Fn
 	return func(ctx context.Context, m lambdasqs.Message) error {
-		ctx = telemetry.Extract(ctx, propagation.MapCarrier(m.Attributes))
+		ctx = telemetry.Extract(ctx, carrierOf(ctx, b, m))
 		ctx, span := telemetry.Tracer().Start(ctx, "process "+fn.Queue, trace.WithSpanKind(trace.SpanKindConsumer),
 			trace.WithAttributes(attribute.String("faas.name", fn.Name),
 				attribute.String("messaging.destination.name", fn.Queue),
@@ -75,3 +79,30 @@ func outcome(err error) string {
 	}
 	return "success"
 }
+
+// carrierOf is the trace context a message continues: the one in its attributes, or, for an
+// object-created notification S3 sent straight to the queue (S3 events carry no trace), the
+// one recorded when the upload was issued (postgres.RecordObjectTrace), so "uploaded →
+// processed" stays one trace in AWS as it is locally.
+func carrierOf(ctx context.Context, b *Boot, m lambdasqs.Message) propagation.MapCarrier {
+	if m.Attributes[traceparent] != "" || b.Fn.Source == nil || b.DB == nil {
+		return m.Attributes
+	}
+	var ev events.S3Event
+	if json.Unmarshal([]byte(m.Body), &ev) != nil || len(ev.Records) == 0 {
+		return m.Attributes
+	}
+	obj := ev.Records[0].S3
+	key, err := url.QueryUnescape(obj.Object.Key)
+	if err != nil {
+		key = obj.Object.Key
+	}
+	carrier, err := postgres.ObjectTrace(ctx, b.DB, obj.Bucket.Name, key)
+	if err != nil || carrier == nil {
+		return m.Attributes // tracing never fails the work: the span starts a new trace
+	}
+	return carrier
+}
+
+// traceparent is the W3C Trace Context key that telemetry.Inject writes.
+const traceparent = "traceparent"

@@ -51,7 +51,7 @@ func (n *Nurture) Sequences(ctx context.Context, brokerageID string) ([]nurture.
 // Sequence returns one of a brokerage's sequences.
 func (n *Nurture) Sequence(ctx context.Context, brokerageID, id string) (nurture.Sequence, error) {
 	s, err := scanSequence(n.db.QueryRow(ctx, `SELECT `+sequenceColumns+` FROM nurture_sequences s
-		WHERE s.brokerage_id = $1 AND s.id::text = $2`, brokerageID, id))
+		WHERE s.brokerage_id = $1 AND s.id = $2`, brokerageID, uuidArg(id)))
 	return s, notFound(err, "no sequence %s", id)
 }
 
@@ -180,15 +180,38 @@ func (n *Nurture) ClaimDue(ctx context.Context, now time.Time, limit int) ([]str
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
-// Work loads an outbox row with its enrollment, sequence, lead, agent and best listing.
-func (n *Nurture) Work(ctx context.Context, outboxID string, now time.Time) (nurture.Work, error) {
+// Claim moves a queued outbox row to sending and loads it with its enrollment, sequence, lead,
+// agent and best listing, in one statement; claimed is false when the row is not queued (a
+// duplicate delivery, or one another consumer holds). The claim needs its row lock, not its
+// flush to disk: if a crash loses it, the row is queued again and the sweeper re-announces it,
+// exactly as for a claim that survived the crash with the delivery unknown. Only outcomes
+// (sent, failed) must be durable, so the claim commits without waiting for the WAL flush
+// (set_config(..., true) lasts until this statement's commit).
+func (n *Nurture) Claim(ctx context.Context, outboxID string, now time.Time) (w nurture.Work, claimed bool, err error) {
+	w, err = n.claim(ctx, outboxID, now)
+	if err != pgx.ErrNoRows {
+		return w, err == nil, err
+	}
+	var exists bool
+	err = n.db.QueryRow(ctx, `SELECT EXISTS (SELECT FROM nurture_outbox WHERE id = $1 AND enrollment_id IS NOT NULL)`,
+		uuidArg(outboxID)).Scan(&exists)
+	if err != nil || exists {
+		return w, false, err
+	}
+	return w, false, apperr.New(apperr.NotFound, "no outbox message %s of a sequence", outboxID)
+}
+
+func (n *Nurture) claim(ctx context.Context, outboxID string, now time.Time) (nurture.Work, error) {
 	var w nurture.Work
 	var entry, steps string
 	var title, community string
 	var price *float64
 	var inbound *time.Time
 	c := &w.Contact
-	err := n.db.QueryRow(ctx, `SELECT o.id::text, o.status, o.approved, o.attempts, e.id::text, o.step, e.status,
+	err := n.db.QueryRow(ctx, `WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
+		o AS (UPDATE nurture_outbox SET status = 'sending', updated_at = $2
+			WHERE id = $1 AND status = 'queued' AND enrollment_id IS NOT NULL AND EXISTS (SELECT FROM async) RETURNING *)
+		SELECT o.id::text, o.status, o.approved, o.subject, o.body, o.attempts, e.id::text, o.step, e.status,
 			e.created_at, e.stage_at_entry, b.name, s.id::text, s.entry::text, s.exit_on, s.steps::text,
 			l.id::text, l.brokerage_id::text, l.full_name, l.phone_e164, l.email, l.language, l.stage,
 			coalesce(l.agent_id::text, ''), coalesce(u.full_name, ''), l.consent_whatsapp, l.consent_email,
@@ -196,7 +219,7 @@ func (n *Nurture) Work(ctx context.Context, outboxID string, now time.Time) (nur
 			coalesce(li.title, ''), li.price_aed::float8, coalesce(loc.name_en, ''),
 			(SELECT count(*) FROM nurture_outbox r WHERE r.lead_id = l.id AND r.sent_at > $2::timestamptz - interval '24 hours'),
 			coalesce((SELECT min(r.sent_at) FROM nurture_outbox r WHERE r.lead_id = l.id AND r.sent_at > $2::timestamptz - interval '24 hours'), $2)
-		FROM nurture_outbox o
+		FROM o
 		JOIN nurture_enrollments e ON e.id = o.enrollment_id
 		JOIN nurture_sequences s ON s.id = e.sequence_id
 		JOIN leads l ON l.id = o.lead_id
@@ -209,15 +232,15 @@ func (n *Nurture) Work(ctx context.Context, outboxID string, now time.Time) (nur
 			ORDER BY x.id IN (SELECT v.listing_id FROM viewings v WHERE v.lead_id = l.id) DESC, x.created_at DESC
 			LIMIT 1) li ON true
 		LEFT JOIN locations loc ON loc.id = li.community_id
-		WHERE o.id::text = $1`, outboxID, now).Scan(
-		&w.OutboxID, &w.Status, &w.Approved, &w.Attempts, &w.EnrollmentID, &w.Step, &w.EnrollStatus,
+		`, uuidArg(outboxID), now).Scan(
+		&w.OutboxID, &w.Status, &w.Approved, &w.Subject, &w.Body, &w.Attempts, &w.EnrollmentID, &w.Step, &w.EnrollStatus,
 		&w.EnrolledAt, &w.StageAtEntry, &w.Brokerage, &w.Sequence.ID, &entry, &w.Sequence.ExitOn, &steps,
 		&c.LeadID, &c.BrokerageID, &c.Name, &c.Phone, &c.Email, &c.Language, &c.Stage,
 		&c.AgentID, &c.AgentName, &c.ConsentWhatsApp, &c.ConsentEmail,
 		&c.EmailUnsubscribed, &c.ConsentSMS, &c.DoNotCall, &c.Erased, &inbound,
 		&title, &price, &community, &w.Recent.Count, &w.Recent.Oldest)
 	if err != nil {
-		return w, notFound(err, "no outbox message %s", outboxID)
+		return w, err
 	}
 	if inbound != nil {
 		c.LastInboundAt = *inbound

@@ -25,39 +25,112 @@ func formatAED(v float64) string {
 	return b.String()
 }
 
-// Transition applies one outbox move and its effects on the enrollment in one transaction,
-// only when the row is still in o.From: of two deliveries of one queue message, one wins.
+// Transition applies one outbox move and its effects (on the enrollment, a task, the lead's
+// stage, the activity log) only when the row is still in o.From: of two deliveries of one
+// queue message, one wins. It is one statement, so one transaction and one round trip: the
+// send path makes two moves per message, and round trips and commits are its cost.
 func (n *Nurture) Transition(ctx context.Context, o nurture.Outcome) (bool, error) {
-	won := false
-	err := InTx(ctx, n.db, func(tx pgx.Tx) error {
-		m := o.Message
-		if m == nil {
-			m = &nurture.Message{}
-		}
-		kind := o.Kind
-		if kind == "" {
-			kind = nurture.StepMessage
-		}
-		var sentAt *time.Time
-		if !o.SentAt.IsZero() {
-			sentAt = &o.SentAt
-		}
-		tag, err := tx.Exec(ctx, `UPDATE nurture_outbox SET status = $3, reason = $4, kind = $5,
-				channel = CASE WHEN $6 = '' THEN channel ELSE $6 END, template = CASE WHEN $7 = '' THEN template ELSE $7 END,
-				language = CASE WHEN $8 = '' THEN language ELSE $8 END, recipient = CASE WHEN $9 = '' THEN recipient ELSE $9 END,
-				subject = CASE WHEN $10 = '' THEN subject ELSE $10 END, body = CASE WHEN $11 = '' THEN body ELSE $11 END,
-				provider_id = CASE WHEN $12 = '' THEN provider_id ELSE $12 END, sent_at = coalesce($13, sent_at),
-				attempts = attempts + $14, deferrals = deferrals + $15, updated_at = coalesce($16, now())
-			WHERE id::text = $1 AND status = $2`,
-			o.OutboxID, o.From, o.Status, o.Reason, string(kind), string(m.Channel), m.Template, m.Language, m.To,
-			m.Subject, m.Body, o.ProviderID, sentAt, b2i(o.Attempted), b2i(o.Deferred), nullTime(o.At))
-		if err != nil || tag.RowsAffected() == 0 {
-			return err
-		}
-		won = true
-		return n.effects(ctx, tx, o)
-	})
-	return won, err
+	q := transition(o)
+	var moved int
+	err := n.db.QueryRow(ctx, q.sql(), q.args...).Scan(&moved)
+	return moved > 0, err
+}
+
+// cte builds one statement of data-modifying common table expressions: "moved" (the outbox
+// row, when it was still in its expected status) and effects that each act only if it moved.
+type cte struct {
+	parts []string
+	args  []any
+}
+
+// arg adds a parameter and returns its placeholder.
+func (q *cte) arg(v any) string {
+	q.args = append(q.args, v)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+func (q *cte) with(name, body string) { q.parts = append(q.parts, name+" AS ("+body+")") }
+
+func (q *cte) sql() string {
+	return "WITH " + strings.Join(q.parts, ",\n") + "\nSELECT count(*) FROM moved"
+}
+
+// ifMoved is the guard of every effect.
+const ifMoved = ` AND EXISTS (SELECT FROM moved)`
+
+func transition(o nurture.Outcome) *cte {
+	q := &cte{}
+	m := o.Message
+	if m == nil {
+		m = &nurture.Message{}
+	}
+	kind := o.Kind
+	if kind == "" {
+		kind = nurture.StepMessage
+	}
+	var sentAt *time.Time
+	if !o.SentAt.IsZero() {
+		sentAt = &o.SentAt
+	}
+	keep := func(col, v string) string { // an empty value keeps what the row holds
+		p := q.arg(v)
+		return col + " = CASE WHEN " + p + " = '' THEN " + col + " ELSE " + p + " END"
+	}
+	q.with("moved", `UPDATE nurture_outbox SET status = `+q.arg(o.Status)+`, reason = `+q.arg(o.Reason)+`, kind = `+q.arg(string(kind))+`,
+		`+keep("channel", string(m.Channel))+`, `+keep("template", m.Template)+`, `+keep("language", m.Language)+`,
+		`+keep("recipient", m.To)+`, `+keep("subject", m.Subject)+`, `+keep("body", m.Body)+`, `+keep("provider_id", o.ProviderID)+`,
+		sent_at = coalesce(`+q.arg(sentAt)+`, sent_at), attempts = attempts + `+q.arg(b2i(o.Attempted))+`,
+		deferrals = deferrals + `+q.arg(b2i(o.Deferred))+`, updated_at = coalesce(`+q.arg(nullTime(o.At))+`::timestamptz, now())
+		WHERE id = `+q.arg(uuidArg(o.OutboxID))+` AND status = `+q.arg(o.From)+`
+		RETURNING id, brokerage_id, lead_id`)
+	enrollmentEffect(q, o)
+	if o.Task != nil {
+		q.with("task", `INSERT INTO tasks (brokerage_id, assignee_id, lead_id, title, kind, due_at)
+			SELECT l.brokerage_id, l.agent_id, l.id, `+q.arg(o.Task.Title)+`, 'follow_up', `+q.arg(o.Task.DueAt)+`
+			FROM moved JOIN leads l ON l.id = moved.lead_id`)
+	}
+	if o.Stage != "" {
+		q.with("stage", `UPDATE leads SET stage = `+q.arg(o.Stage)+`, version = version + 1, updated_at = now()
+			WHERE id = (SELECT lead_id FROM moved)`)
+	}
+	if o.Message != nil && o.Status == nurture.StatusSent {
+		q.with("activity", `INSERT INTO activities (brokerage_id, entity, entity_id, kind, body, at)
+			SELECT brokerage_id, 'lead', lead_id, `+q.arg(string(m.Channel))+`, `+q.arg("Nurture: "+m.Template)+`, `+q.arg(o.SentAt)+`
+			FROM moved`)
+	}
+	return q
+}
+
+// enrollmentEffect moves the enrollment: out of its sequence, to its next step, or to a later
+// due time, each only from the step this outcome is about. A stage step also records the new
+// stage as the one the lead entered with, so the sequence's own stage change never trips its
+// stage_changed exit rule.
+func enrollmentEffect(q *cte, o nurture.Outcome) {
+	var sets []string
+	guard := ` AND status = 'active'`
+	switch {
+	case o.Exit != "":
+		sets = append(sets, `status = 'exited'`, `exit_reason = `+q.arg(o.Exit), `due_at = NULL`)
+	case o.Advance && o.Complete:
+		sets = append(sets, `status = 'completed'`, `step = `+q.arg(o.NextStep), `due_at = NULL`)
+		guard += ` AND step = ` + q.arg(o.Step)
+	case o.Advance:
+		sets = append(sets, `step = `+q.arg(o.NextStep), `due_at = `+q.arg(o.DueAt))
+		guard += ` AND step = ` + q.arg(o.Step)
+	case o.Deferred:
+		sets = append(sets, `due_at = `+q.arg(o.DueAt))
+		guard += ` AND step = ` + q.arg(o.Step)
+	default:
+		guard = ""
+	}
+	if o.Stage != "" {
+		sets = append(sets, `stage_at_entry = `+q.arg(o.Stage))
+	}
+	if len(sets) == 0 {
+		return
+	}
+	q.with("enrollment", `UPDATE nurture_enrollments SET `+strings.Join(sets, ", ")+`, updated_at = now()
+		WHERE id = `+q.arg(uuidArg(o.EnrollmentID))+guard+ifMoved)
 }
 
 func nullTime(t time.Time) *time.Time {
@@ -72,45 +145,6 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// effects moves the enrollment and carries out a task or stage step.
-func (n *Nurture) effects(ctx context.Context, tx pgx.Tx, o nurture.Outcome) error {
-	var err error
-	switch {
-	case o.Exit != "":
-		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET status = 'exited', exit_reason = $2, due_at = NULL,
-			updated_at = now() WHERE id::text = $1 AND status = 'active'`, o.EnrollmentID, o.Exit)
-	case o.Advance && o.Complete:
-		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET status = 'completed', step = $3, due_at = NULL, updated_at = now()
-			WHERE id::text = $1 AND step = $2 AND status = 'active'`, o.EnrollmentID, o.Step, o.NextStep)
-	case o.Advance:
-		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET step = $3, due_at = $4, updated_at = now()
-			WHERE id::text = $1 AND step = $2 AND status = 'active'`, o.EnrollmentID, o.Step, o.NextStep, o.DueAt)
-	case o.Deferred:
-		_, err = tx.Exec(ctx, `UPDATE nurture_enrollments SET due_at = $3, updated_at = now()
-			WHERE id::text = $1 AND step = $2 AND status = 'active'`, o.EnrollmentID, o.Step, o.DueAt)
-	}
-	if err != nil {
-		return err
-	}
-	if o.Task != nil {
-		_, err = tx.Exec(ctx, `INSERT INTO tasks (brokerage_id, assignee_id, lead_id, title, kind, due_at)
-			SELECT l.brokerage_id, l.agent_id, l.id, $2, 'follow_up', $3 FROM nurture_outbox o JOIN leads l ON l.id = o.lead_id
-			WHERE o.id::text = $1`, o.OutboxID, o.Task.Title, o.Task.DueAt)
-	}
-	if err == nil && o.Stage != "" {
-		// The sequence's own stage change must not trip its stage_changed exit rule.
-		_, err = tx.Exec(ctx, `WITH l AS (UPDATE leads SET stage = $2, version = version + 1, updated_at = now()
-				WHERE id = (SELECT lead_id FROM nurture_outbox WHERE id::text = $1) RETURNING id)
-			UPDATE nurture_enrollments SET stage_at_entry = $2 WHERE id::text = $3`, o.OutboxID, o.Stage, o.EnrollmentID)
-	}
-	if err == nil && o.Message != nil && o.Status == nurture.StatusSent {
-		_, err = tx.Exec(ctx, `INSERT INTO activities (brokerage_id, entity, entity_id, kind, body, at)
-			SELECT brokerage_id, 'lead', lead_id, $2, $3, $4 FROM nurture_outbox WHERE id::text = $1`,
-			o.OutboxID, string(o.Message.Channel), "Nurture: "+o.Message.Template, o.SentAt)
-	}
-	return err
 }
 
 // OutboxEntry is one outbox row as the API shows it.
@@ -160,15 +194,15 @@ func (n *Nurture) Outbox(ctx context.Context, brokerageID, status, leadID string
 func (n *Nurture) Requeue(ctx context.Context, brokerageID, actorID, id string, from []string, approve bool) error {
 	return InTx(ctx, n.db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE nurture_outbox SET status = 'queued', approved = approved OR $4, attempts = 0,
-				reason = '', updated_at = now() WHERE brokerage_id = $1 AND id::text = $2 AND status = ANY($3)`,
-			brokerageID, id, from, approve)
+				reason = '', updated_at = now() WHERE brokerage_id = $1 AND id = $2 AND status = ANY($3)`,
+			brokerageID, uuidArg(id), from, approve)
 		if err != nil {
 			return invalidInput(err)
 		}
 		if tag.RowsAffected() == 0 {
 			var exists bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nurture_outbox WHERE brokerage_id = $1 AND id::text = $2)`,
-				brokerageID, id).Scan(&exists); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nurture_outbox WHERE brokerage_id = $1 AND id = $2)`,
+				brokerageID, uuidArg(id)).Scan(&exists); err != nil {
 				return err
 			}
 			if !exists { // another brokerage's id, or none at all
@@ -267,15 +301,15 @@ func (n *Nurture) Unsubscribe(ctx context.Context, leadID string, ch nurture.Cha
 	}
 	return InTx(ctx, n.db, func(tx pgx.Tx) error {
 		var reachable bool
-		err := tx.QueryRow(ctx, `UPDATE leads SET `+set+`, version = version + 1, updated_at = now() WHERE id::text = $1
+		err := tx.QueryRow(ctx, `UPDATE leads SET `+set+`, version = version + 1, updated_at = now() WHERE id = $1
 			RETURNING (consent_whatsapp AND phone_e164 <> '') OR (consent_email AND email_unsubscribed_at IS NULL AND email <> '')
-				OR (consent_sms AND NOT do_not_call AND phone_e164 <> '')`, leadID, at).Scan(&reachable)
+				OR (consent_sms AND NOT do_not_call AND phone_e164 <> '')`, uuidArg(leadID), at).Scan(&reachable)
 		if err != nil {
 			return notFound(invalidInput(err), "this unsubscribe link is not valid")
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO audit_log (brokerage_id, action, entity, entity_id, after)
-			SELECT brokerage_id, 'lead.unsubscribe', 'lead', id::text, $2::jsonb FROM leads WHERE id::text = $1`,
-			leadID, fmt.Sprintf(`{"channel": %q}`, ch)); err != nil {
+			SELECT brokerage_id, 'lead.unsubscribe', 'lead', id::text, $2::jsonb FROM leads WHERE id = $1`,
+			uuidArg(leadID), fmt.Sprintf(`{"channel": %q}`, ch)); err != nil {
 			return err
 		}
 		if reachable {

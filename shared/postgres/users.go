@@ -122,6 +122,16 @@ func (s *Users) Team(ctx context.Context, managerID string) ([]string, error) {
 // Audit records an entry outside any other write (logins).
 func (s *Users) Audit(ctx context.Context, e audit.Entry) error { return writeAudit(ctx, s.db, e) }
 
+// uuidArg passes s as a uuid parameter, or NULL (matching no row) when s is not one: an id
+// from a URL or a queue message is then compared with the primary key's index, where
+// "id::text = $1" would read the whole table.
+func uuidArg(s string) any {
+	if isUUID(s) {
+		return s
+	}
+	return nil
+}
+
 func isUUID(s string) bool {
 	if len(s) != 36 {
 		return false

@@ -126,4 +126,6 @@ var Retentions = []Retention{
 		Reason: "longest refresh token lifetime (JWT_REFRESH_TOKEN_EXPIRE_DAYS ≤ 90)"},
 	{Table: "ai_calls", Keep: 180 * day, Column: "created_at", Reason: "AI governance log: two quarterly reviews"},
 	{Table: "audit_log", Keep: 5 * 365 * day, Column: "at", Reason: "AML record keeping and PDPL accountability (5 years)"},
+	{Table: "object_traces", Keep: 7 * day, Column: "created_at",
+		Reason: "trace context of uploads: only the processing of a fresh upload continues its trace"},
 }

@@ -44,6 +44,35 @@ func (q *Local) Send(ctx context.Context, queue, body string, attrs map[string]s
 	return strconv.FormatInt(id, 10), nil
 }
 
+// SendMany enqueues msgs in one statement, visible at once.
+func (q *Local) SendMany(ctx context.Context, queue string, msgs []Outgoing) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	bodies, attrs := make([]string, len(msgs)), make([]string, len(msgs))
+	for i, m := range msgs {
+		if m.Attributes == nil {
+			m.Attributes = map[string]string{}
+		}
+		js, err := json.Marshal(m.Attributes)
+		if err != nil {
+			return err
+		}
+		bodies[i], attrs[i] = m.Body, string(js)
+	}
+	_, err := q.db.Exec(ctx, `INSERT INTO queue_messages (queue, body, attributes)
+		SELECT $1, b, a::jsonb FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS m(b, a, n) ORDER BY n`,
+		queue, bodies, attrs)
+	if err != nil {
+		return err
+	}
+	select {
+	case q.notify <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
 // Sent returns a channel that receives a signal after each Send, so consumers wake at once
 // instead of waiting for their next poll.
 func (q *Local) Sent() <-chan struct{} { return q.notify }
@@ -65,9 +94,13 @@ func (q *Local) Receive(ctx context.Context, queue string, n int, visibility tim
 	return pgx.CollectRows(rows, scanMessage)
 }
 
-// Delete removes a processed message.
-func (q *Local) Delete(ctx context.Context, id string) error {
-	_, err := q.db.Exec(ctx, "DELETE FROM queue_messages WHERE id = $1", id)
+// Delete removes processed messages, all in one statement as SQS's DeleteMessageBatch does
+// for a Lambda batch: one commit per batch rather than per message.
+func (q *Local) Delete(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := q.db.Exec(ctx, "DELETE FROM queue_messages WHERE id = ANY($1::bigint[])", ids)
 	return err
 }
 

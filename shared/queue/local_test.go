@@ -102,3 +102,41 @@ func TestConcurrentReceiversNeverShare(t *testing.T) {
 		t.Fatalf("received %d of 50", len(seen))
 	}
 }
+
+// A batch goes in as one statement, each message with its attributes; SendAll falls
+// back to one Send per message for a sender without batches; Delete takes several ids.
+func TestLocalSendMany(t *testing.T) {
+	q := queue.NewLocal(testkit.DB(t))
+	ctx := context.Background()
+	msgs := []queue.Outgoing{{Body: "a", Attributes: map[string]string{"traceparent": "tp-a"}}, {Body: "b"}, {Body: "c"}}
+	if err := queue.SendAll(ctx, q, "batch", msgs); err != nil {
+		t.Fatal(err)
+	}
+	if err := queue.SendAll(ctx, onlySend{q}, "batch", []queue.Outgoing{{Body: "d"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.Receive(ctx, "batch", 10, time.Hour)
+	if err != nil || len(got) != 4 {
+		t.Fatalf("receive = %+v, %v", got, err)
+	}
+	byBody := map[string]queue.Message{} // like SQS, the queue promises no order
+	for _, m := range got {
+		byBody[m.Body] = m
+	}
+	if len(byBody) != 4 || byBody["a"].Attributes["traceparent"] != "tp-a" || len(byBody["b"].Attributes) != 0 {
+		t.Fatalf("received %+v", got)
+	}
+	if err := q.Delete(ctx, got[0].ID, got[1].ID, got[2].ID, got[3].ID); err != nil {
+		t.Fatal(err)
+	}
+	if v, f, _ := q.Depth(ctx, "batch"); v+f != 0 {
+		t.Fatalf("left after deleting the batch: %d visible, %d in flight", v, f)
+	}
+}
+
+// onlySend hides a queue's batch sending.
+type onlySend struct{ s queue.Sender }
+
+func (o onlySend) Send(ctx context.Context, q, body string, attrs map[string]string) (string, error) {
+	return o.s.Send(ctx, q, body, attrs)
+}

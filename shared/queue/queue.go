@@ -14,6 +14,32 @@ type Sender interface {
 	Send(ctx context.Context, queue, body string, attrs map[string]string) (id string, err error)
 }
 
+// Outgoing is one message of a batch.
+type Outgoing struct {
+	Body       string
+	Attributes map[string]string
+}
+
+// BatchSender sends many messages to one queue in few calls: SQS's SendMessageBatch (ten a
+// call), one INSERT locally. A schedule that fans out thousands of messages needs it: one call
+// per message would outlast the run.
+type BatchSender interface {
+	SendMany(ctx context.Context, queue string, msgs []Outgoing) error
+}
+
+// SendAll sends msgs to queue through s, in batches when s is a BatchSender, else one by one.
+func SendAll(ctx context.Context, s Sender, queue string, msgs []Outgoing) error {
+	if b, ok := s.(BatchSender); ok {
+		return b.SendMany(ctx, queue, msgs)
+	}
+	for _, m := range msgs {
+		if _, err := s.Send(ctx, queue, m.Body, m.Attributes); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Stats reports a queue's depth. SQS (awsx.Queues) and Local implement it.
 type Stats interface {
 	Depth(ctx context.Context, queue string) (visible, inFlight int, err error)

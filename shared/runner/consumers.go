@@ -15,15 +15,18 @@ import (
 // inbox is what a consumer needs of a queue: the local durable queue or SQS.
 type inbox interface {
 	Receive(ctx context.Context, queue string, n int, visibility time.Duration) ([]queue.Message, error)
-	Ack(ctx context.Context, queue string, m queue.Message) error
+	Ack(ctx context.Context, queue string, done []queue.Message) error
 	// Retry makes m visible again after retryAfter; dead reports whether it was dead-lettered.
 	Retry(ctx context.Context, queue string, m queue.Message, cause error, retryAfter time.Duration) (dead bool, err error)
 	// Wake signals that a message may be waiting, so consumers need not wait for a poll.
 	Wake() <-chan struct{}
 }
 
-// consume runs fn on its queue's messages, one at a time, until ctx ends. A failure is
-// retried with backoff and dead-lettered after queue.MaxReceives deliveries, as SQS would.
+// consume runs fn on its queue's messages until ctx ends, as Lambda's event source mapping
+// does: batches of up to 10, each message handled in turn, the successes deleted together at
+// the end of the batch. A failure is retried with backoff and dead-lettered after
+// queue.MaxReceives deliveries, as SQS would. Several consumers (LOCAL_QUEUE_CONSUMERS) run one
+// queue at once, as Lambda runs several batches of a queue concurrently.
 func (p *Platform) consume(ctx context.Context, fn functions.Function) {
 	h := p.handlers[fn.Name].Task
 	for ctx.Err() == nil {
@@ -31,8 +34,14 @@ func (p *Platform) consume(ctx context.Context, fn functions.Function) {
 		if err != nil {
 			p.log.ErrorContext(ctx, "receiving from queue", "queue", fn.Queue, "err", err)
 		}
+		var done []queue.Message
 		for _, m := range msgs {
-			p.deliver(ctx, fn, h, m)
+			if p.deliver(ctx, fn, h, m) {
+				done = append(done, m)
+			}
+		}
+		if err := p.inbox.Ack(ctx, fn.Queue, done); err != nil {
+			p.log.ErrorContext(ctx, "deleting processed messages", "queue", fn.Queue, "err", err)
 		}
 		if len(msgs) == 0 {
 			select {
@@ -44,21 +53,20 @@ func (p *Platform) consume(ctx context.Context, fn functions.Function) {
 	}
 }
 
-func (p *Platform) deliver(ctx context.Context, fn functions.Function, h lambdasqs.Handler, m queue.Message) {
+// deliver runs h on m and reports success; a failure is handed back to the queue for retry.
+func (p *Platform) deliver(ctx context.Context, fn functions.Function, h lambdasqs.Handler, m queue.Message) bool {
 	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), fn.Timeout)
 	defer cancel()
 	err := lambdasqs.Safe(runCtx, h, lambdasqs.Message{ID: m.ID, Body: m.Body, Attributes: m.Attributes,
 		ReceiveCount: m.ReceiveCount})
 	if err == nil {
-		if err := p.inbox.Ack(ctx, fn.Queue, m); err != nil {
-			p.log.ErrorContext(ctx, "deleting processed message", "queue", fn.Queue, "err", err)
-		}
-		return
+		return true
 	}
 	backoff := time.Duration(math.Min(math.Pow(2, float64(m.ReceiveCount)), fn.Timeout.Seconds())) * time.Second
 	dead, rerr := p.inbox.Retry(ctx, fn.Queue, m, err, backoff)
 	p.log.ErrorContext(ctx, "task failed", "function", fn.Name, "message_id", m.ID,
 		"receive_count", m.ReceiveCount, "dead_lettered", dead, "err", err, "retry_err", rerr)
+	return false
 }
 
 type localInbox struct{ q *queue.Local }
@@ -67,8 +75,12 @@ func (l localInbox) Receive(ctx context.Context, name string, n int, vis time.Du
 	return l.q.Receive(ctx, name, n, vis)
 }
 
-func (l localInbox) Ack(ctx context.Context, _ string, m queue.Message) error {
-	return l.q.Delete(ctx, m.ID)
+func (l localInbox) Ack(ctx context.Context, _ string, done []queue.Message) error {
+	ids := make([]string, len(done))
+	for i, m := range done {
+		ids[i] = m.ID
+	}
+	return l.q.Delete(ctx, ids...)
 }
 
 func (l localInbox) Retry(ctx context.Context, _ string, m queue.Message, cause error, after time.Duration) (bool, error) {
@@ -102,8 +114,13 @@ func (s *sqsInbox) Receive(ctx context.Context, name string, n int, vis time.Dur
 	return out, err
 }
 
-func (s *sqsInbox) Ack(ctx context.Context, name string, m queue.Message) error {
-	return s.q.Delete(ctx, name, m.Receipt)
+func (s *sqsInbox) Ack(ctx context.Context, name string, done []queue.Message) error {
+	for _, m := range done {
+		if err := s.q.Delete(ctx, name, m.Receipt); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *sqsInbox) Retry(ctx context.Context, name string, m queue.Message, _ error, after time.Duration) (bool, error) {

@@ -11,8 +11,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/objects"
+	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/telemetry"
 )
 
 // DropsDir is where files stand in for S3 objects: DropsDir/<bucket>/<key>.
@@ -85,7 +91,11 @@ func (p *Platform) announce(ctx context.Context, root, path string, size int64) 
 			"bucket", bucket, "key", key)
 	} else {
 		body, _ := json.Marshal(s3Event(bucket, key, etag, size))
-		if _, err := p.base.Queues.Send(ctx, fn.Queue, string(body), nil); err != nil {
+		sendCtx, span := p.objectCreated(ctx, bucket, key)
+		_, err := p.base.Queues.Send(sendCtx, fn.Queue, string(body), nil)
+		telemetry.End(span, err)
+		span.End()
+		if err != nil {
 			p.log.ErrorContext(ctx, "announcing drop", "bucket", bucket, "key", key, "err", err)
 			return
 		}
@@ -93,6 +103,19 @@ func (p *Platform) announce(ctx context.Context, root, path string, size int64) 
 	}
 	p.base.DB.Exec(ctx, `INSERT INTO local_drops (bucket, key, etag, size) VALUES ($1, $2, $3, $4)
 		ON CONFLICT DO NOTHING`, bucket, key, etag, size)
+}
+
+// objectCreated starts the span of an object's arrival, the hop S3's notification plays in
+// AWS: a child of the trace recorded when the upload was issued (POST /v1/documents), or a
+// new trace for a file dropped by hand. The queue message sent under it carries it on.
+func (p *Platform) objectCreated(ctx context.Context, bucket, key string) (context.Context, trace.Span) {
+	carrier, err := postgres.ObjectTrace(ctx, p.base.DB, bucket, key)
+	if err != nil {
+		p.log.WarnContext(ctx, "reading the upload's trace context", "bucket", bucket, "key", key, "err", err)
+	}
+	ctx = telemetry.Extract(ctx, propagation.MapCarrier(carrier))
+	return telemetry.Tracer().Start(ctx, "s3 ObjectCreated "+bucket, trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(attribute.String("aws.s3.bucket", bucket), attribute.String("aws.s3.key", key)))
 }
 
 // consumerOf finds the task function whose Source covers bucket/key.

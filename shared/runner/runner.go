@@ -124,8 +124,10 @@ func (p *Platform) Run(ctx context.Context, ready func(addr string)) error {
 	for _, fn := range p.manifest {
 		switch fn.Kind() {
 		case functions.KindTask:
-			wg.Add(1)
-			go func() { defer wg.Done(); p.consume(ctx, fn) }()
+			for range max(p.cfg.LocalConsumers, 1) {
+				wg.Add(1)
+				go func() { defer wg.Done(); p.consume(ctx, fn) }()
+			}
 		case functions.KindSchedule:
 			wg.Add(1)
 			go func() { defer wg.Done(); p.schedule(ctx, fn) }()

@@ -58,6 +58,26 @@ func (t tracedSender) Send(ctx context.Context, q, body string, attrs map[string
 	return id, err
 }
 
+// SendMany sends a batch under one producer span, every message carrying its context; the
+// batch stays a batch when the wrapped sender can send one.
+func (t tracedSender) SendMany(ctx context.Context, q string, msgs []queue.Outgoing) error {
+	ctx, span := Tracer().Start(ctx, "send "+q, trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(attribute.String("messaging.destination.name", q),
+			attribute.Int("messaging.batch.message_count", len(msgs))))
+	defer span.End()
+	traced := make([]queue.Outgoing, len(msgs))
+	for i, m := range msgs {
+		attrs := make(map[string]string, len(m.Attributes)+2)
+		for k, v := range m.Attributes {
+			attrs[k] = v
+		}
+		traced[i] = queue.Outgoing{Body: m.Body, Attributes: Inject(ctx, attrs)}
+	}
+	err := queue.SendAll(ctx, t.next, q, traced)
+	End(span, err)
+	return err
+}
+
 // End records err on span (if any) without ending it; callers defer span.End().
 func End(span trace.Span, err error) {
 	if err != nil {

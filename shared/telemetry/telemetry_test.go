@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/otel"
+
+	"github.com/propertypro/propertypro/shared/queue"
 )
 
 func TestStdoutExporterPrintsSpans(t *testing.T) {
@@ -63,5 +65,44 @@ func TestOTLPJSONExport(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("export lacks %s: %s", want, b)
 		}
+	}
+}
+
+// recordingSender keeps what it was asked to send, by batch.
+type recordingSender struct{ batches [][]queue.Outgoing }
+
+func (r *recordingSender) Send(ctx context.Context, q, body string, attrs map[string]string) (string, error) {
+	r.batches = append(r.batches, []queue.Outgoing{{Body: body, Attributes: attrs}})
+	return "1", nil
+}
+
+func (r *recordingSender) SendMany(ctx context.Context, q string, msgs []queue.Outgoing) error {
+	r.batches = append(r.batches, msgs)
+	return nil
+}
+
+// A batch sent through the traced sender stays one batch, and every message carries the
+// sender's trace (the producer span of the batch, a child of the caller's span).
+func TestTracedSendManyCarriesTheTrace(t *testing.T) {
+	shutdown, err := Setup(context.Background(), Settings{Service: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer shutdown(context.Background())
+	next := &recordingSender{}
+	ctx, span := Tracer().Start(context.Background(), "cron")
+	defer span.End()
+	err = queue.SendAll(ctx, Sender(next), "q", []queue.Outgoing{{Body: "a"}, {Body: "b", Attributes: map[string]string{"k": "v"}}})
+	if err != nil || len(next.batches) != 1 || len(next.batches[0]) != 2 {
+		t.Fatalf("batches %v, %v", next.batches, err)
+	}
+	trace := span.SpanContext().TraceID().String()
+	for _, m := range next.batches[0] {
+		if !strings.Contains(m.Attributes["traceparent"], trace) {
+			t.Errorf("message %s carries %q, not trace %s", m.Body, m.Attributes["traceparent"], trace)
+		}
+	}
+	if next.batches[0][1].Attributes["k"] != "v" {
+		t.Error("the message's own attributes were lost")
 	}
 }
