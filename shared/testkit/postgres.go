@@ -68,6 +68,13 @@ func DB(t testing.TB) *pgxpool.Pool {
 	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
 		t.Fatalf("creating test schema: %v", err)
 	}
+	// Extensions belong to the database, not a schema: test packages migrating their own
+	// schemas in parallel on a fresh database race to create them (a duplicate-key error on
+	// pg_extension), so they are created first, one process at a time.
+	if _, err := admin.Exec(ctx, `SELECT pg_advisory_lock(7270001); CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+		SELECT pg_advisory_unlock(7270001)`); err != nil {
+		t.Fatalf("creating extensions: %v", err)
+	}
 	pool, err := postgres.Open(ctx, postgres.Settings{URL: url, MaxConns: 8, SearchPath: name + ",public",
 		StatementTimeout: 30 * time.Second, AppName: "propertypro-test"})
 	if err != nil {
