@@ -9,7 +9,7 @@ FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 LAMBDA_FLAGS := CGO_ENABLED=0 GOOS=linux GOARCH=arm64
 BUILD_FLAGS := -tags lambda.norpc -trimpath -ldflags="-s -w"
 
-.PHONY: e2e-local openapi fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help drill security deploy
+.PHONY: test-fuzz e2e-local openapi fuzz-api run test test-go test-infra build build-host synth bench bench-coldstart emulator-start emulator-stop fmt vet clean help drill security deploy
 
 help: ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -17,11 +17,18 @@ help: ## List the targets.
 run: ## Start the whole platform locally on http://127.0.0.1:8080 (Ctrl-C stops it).
 	$(GO) run ./cmd/propertypro run
 
-test: test-go test-infra ## Run every test (starts a private Postgres when TEST_DATABASE_URL is unset).
+test: test-go test-fuzz test-infra ## Run every test (starts a private Postgres when TEST_DATABASE_URL is unset).
 
 test-go:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+# The parsers of untrusted files get a short coverage-guided run on every test (FUZZTIME each;
+# `go test` alone replays only the seed corpus). A finding is written under testdata/fuzz/.
+FUZZTIME ?= 15s
+test-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzReaders$$' -fuzztime $(FUZZTIME) ./shared/ingest/read
+	$(GO) test -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) ./shared/document
 
 test-infra:
 	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
