@@ -12,6 +12,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ai"
 	"github.com/propertypro/propertypro/shared/ai/providers"
 	"github.com/propertypro/propertypro/shared/lambdasqs"
+	"github.com/propertypro/propertypro/shared/metrics"
 	"github.com/propertypro/propertypro/shared/nurture"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
@@ -96,7 +97,7 @@ func NewSender(ctx context.Context, b *platform.Boot) (*nurture.Sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &nurture.Sender{Store: postgres.NewNurture(b.DB), Deliverer: d, Policy: policy, Key: SigningKey(b),
+	s := &nurture.Sender{Store: observedStore{postgres.NewNurture(b.DB), metrics.Default}, Deliverer: d, Policy: policy, Key: SigningKey(b),
 		BaseURL: b.Config.PublicBaseURL, MaxAttempts: b.Config.NurtureSendAttempts}
 	if b.Config.DocGenEnabled {
 		chain, err := providers.NewChain(ctx, providers.FromConfig(b.Config))

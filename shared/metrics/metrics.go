@@ -36,7 +36,7 @@ const (
 	AITokens           = "ai_tokens_total"          // provider, direction
 	AICost             = "ai_cost_usd_total"        // provider
 	IngestionRows      = "ingestion_rows_total"     // dataset, outcome (loaded|rejected)
-	NurtureMessages    = "nurture_messages_total"   // channel, outcome (sent|suppressed)
+	NurtureMessages    = "nurture_messages_total"   // channel, outcome (sent|deferred|review|suppressed|failed)
 	InvocationDuration = "invocation_duration_seconds"
 )
 

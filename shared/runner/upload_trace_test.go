@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -208,6 +210,14 @@ func TestDocumentUploadIsOneTrace(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	dropMarketData(t, cfg.LocalDir, c.do("GET", "/v1/me", nil, 200)["brokerage_id"].(string))
+	loaded := `ingestion_rows_total{dataset="market_data",outcome="loaded"}`
+	for counter(get(t, base+"/metrics"), loaded) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never moved", loaded)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	answer := c.do("POST", "/v1/assistant/chat", map[string]any{"message": "What are the service charges at Marina Gate?"}, 200)
 	cited := false
 	for _, ci := range answer["citations"].([]any) {
@@ -275,4 +285,25 @@ func TestS3NotificationContinuesUploadTrace(t *testing.T) {
 		t.Fatalf("document %v", got)
 	}
 	traceOf(t, readSpans(t, printed.String()), "POST /v1/documents", "process process-document")
+}
+
+// dropMarketData copies the committed market-data sample into the local data-drops bucket
+// under the brokerage's prefix, as a customer's export lands in S3.
+func dropMarketData(t *testing.T, localDir, brokerage string) {
+	t.Helper()
+	root, err := testkit.RepoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "data", "sample", "market_data.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(runner.DropsDir(localDir), functions.BucketDataDrops, brokerage)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "market_data.csv"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

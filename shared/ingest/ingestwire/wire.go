@@ -17,6 +17,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ingest/read"
 	_ "github.com/propertypro/propertypro/shared/ingest/read/xlsx" // XLSX workbooks
 	"github.com/propertypro/propertypro/shared/lambdasqs"
+	"github.com/propertypro/propertypro/shared/metrics"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
 )
@@ -65,6 +66,10 @@ func Object(ctx context.Context, b *platform.Boot, store *postgres.Ingestions, e
 		}})
 	if err != nil && retryable(err) {
 		return err
+	}
+	for _, t := range rep.Tables {
+		metrics.Default.Add(metrics.IngestionRows, float64(t.Inserted+t.Updated+t.Unchanged), "dataset", t.Dataset, "outcome", "loaded")
+		metrics.Default.Add(metrics.IngestionRows, float64(t.Rejected), "dataset", t.Dataset, "outcome", "rejected")
 	}
 	b.Log.InfoContext(ctx, "ingested", "ingestion", rep.ID, "key", ev.Key, "status", rep.Status, "duplicate", rep.Duplicate,
 		"read", rep.Totals.Read, "rejected", rep.Totals.Rejected, "error", rep.Error)
