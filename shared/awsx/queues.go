@@ -133,6 +133,9 @@ func (q *Queues) Send(ctx context.Context, queue, body string, attrs map[string]
 // in which case the result still tells what was sent before it.
 func (q *Queues) SendBatch(ctx context.Context, queue string, msgs []Outgoing) (BatchResult, error) {
 	res := BatchResult{IDs: make([]string, len(msgs))}
+	if len(msgs) == 0 {
+		return res, nil // nothing to send: no need to reach SQS (a quiet sweep stays offline)
+	}
 	url, err := q.URL(ctx, queue)
 	if err != nil {
 		return res, err

@@ -16,6 +16,7 @@ import (
 	"github.com/propertypro/propertypro/shared/nurture"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/nurturestore"
 	"github.com/propertypro/propertypro/shared/queue"
 )
 
@@ -42,7 +43,7 @@ func Announce(b *platform.Boot) nurture.Enqueuer {
 // NurtureDue builds cron-nurture-due: enroll leads by the sequences' entry rules, then move
 // due steps into the outbox and announce each once, under an advisory lock.
 func NurtureDue(b *platform.Boot) (platform.Handler, error) {
-	store := postgres.NewNurture(b.DB)
+	store := nurturestore.NewNurture(b.DB)
 	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
 		if !b.Config.NurturingEnabled {
 			b.Log.InfoContext(ctx, "nurturing is switched off (NURTURING_SCHEDULER_ENABLED=false)")
@@ -97,7 +98,7 @@ func NewSender(ctx context.Context, b *platform.Boot) (*nurture.Sender, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &nurture.Sender{Store: observedStore{postgres.NewNurture(b.DB), metrics.Default}, Deliverer: d, Policy: policy, Key: SigningKey(b),
+	s := &nurture.Sender{Store: observedStore{nurturestore.NewNurture(b.DB), metrics.Default}, Deliverer: d, Policy: policy, Key: SigningKey(b),
 		BaseURL: b.Config.PublicBaseURL, MaxAttempts: b.Config.NurtureSendAttempts}
 	if b.Config.DocGenEnabled {
 		chain, err := providers.NewChain(ctx, providers.FromConfig(b.Config))
@@ -135,7 +136,7 @@ func (d drafter) Draft(ctx context.Context, prompt string) (string, error) {
 // LeadSLA builds cron-lead-sla: new leads nobody contacted within LEAD_FIRST_CONTACT_SLA are
 // escalated to a manager, once each.
 func LeadSLA(b *platform.Boot) (platform.Handler, error) {
-	store := postgres.NewNurture(b.DB)
+	store := nurturestore.NewNurture(b.DB)
 	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
 		var n int
 		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
@@ -171,7 +172,7 @@ func RetentionPurge(b *platform.Boot) (platform.Handler, error) {
 	if err != nil {
 		return platform.Handler{}, err
 	}
-	store := postgres.NewNurture(b.DB)
+	store := nurturestore.NewNurture(b.DB)
 	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
 		var purged map[string]int64
 		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
@@ -186,7 +187,7 @@ func RetentionPurge(b *platform.Boot) (platform.Handler, error) {
 // StuckJobs builds cron-stuck-jobs: outbox messages stuck queued or sending are announced
 // again, or dead-lettered after NURTURE_SEND_MAX_ATTEMPTS.
 func StuckJobs(b *platform.Boot) (platform.Handler, error) {
-	store := postgres.NewNurture(b.DB)
+	store := nurturestore.NewNurture(b.DB)
 	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
 		var requeued, dead int
 		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/propertypro/propertypro/shared/nurture"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/nurturestore"
 	"github.com/propertypro/propertypro/shared/queue"
 	"github.com/propertypro/propertypro/shared/testkit"
 )
@@ -105,7 +106,7 @@ var tuesday = time.Date(2026, 12, 8, 10, 0, 0, 0, nurture.Dubai)
 // once announce each due step exactly once.
 func TestNurtureDueOverlappingRuns(t *testing.T) {
 	w := newWorld(t)
-	_, err := postgres.NewNurture(w.db).InstallDefaults(w.ctx, w.b, w.agent)
+	_, err := nurturestore.NewNurture(w.db).InstallDefaults(w.ctx, w.b, w.agent)
 	w.must(err)
 	_, err = w.db.Exec(w.ctx, `INSERT INTO leads (brokerage_id, agent_id, full_name, phone_e164, source, consent_whatsapp, created_at)
 		SELECT $1, $2, 'Lead ' || i, '+97150' || lpad(i::text, 7, '0'), 'bayut', true, $3 FROM generate_series(1, 40) i`,

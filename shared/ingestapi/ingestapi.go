@@ -12,7 +12,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ingest"
 	"github.com/propertypro/propertypro/shared/market"
 	"github.com/propertypro/propertypro/shared/platform"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
 )
 
 func Routes() map[string]api.Route {
@@ -25,7 +25,7 @@ func Routes() map[string]api.Route {
 	}
 }
 
-func ingestions(b *platform.Boot) *postgres.Ingestions { return postgres.NewIngestions(b.DB) }
+func ingestions(b *platform.Boot) *ingeststore.Ingestions { return ingeststore.NewIngestions(b.DB) }
 
 // ingestionReader is who may read ingestion reports: they show every row of a file.
 func ingestionReader(ctx context.Context) (access.Actor, error) {
@@ -38,8 +38,8 @@ func ingestionReader(ctx context.Context) (access.Actor, error) {
 
 type ingestionsOutput struct {
 	Body struct {
-		Items      []postgres.IngestionSummary `json:"items"`
-		NextCursor string                      `json:"next_cursor,omitempty"`
+		Items      []ingeststore.IngestionSummary `json:"items"`
+		NextCursor string                         `json:"next_cursor,omitempty"`
 	}
 }
 
@@ -123,7 +123,7 @@ func IngestionsRejections(reg huma.API, op huma.Operation, b *platform.Boot) {
 
 // MarketCommunities is GET /v1/market/communities.
 func MarketCommunities(reg huma.API, op huma.Operation, b *platform.Boot) {
-	store := api.Lazy(b, func(b *platform.Boot) *postgres.Market { return postgres.NewMarket(b.DB) })
+	store := api.Lazy(b, func(b *platform.Boot) *ingeststore.Market { return ingeststore.NewMarket(b.DB) })
 	api.Handle(reg, op, func(ctx context.Context, _ *struct{}) (*struct {
 		Body struct {
 			Items []market.Community `json:"items"`
@@ -146,7 +146,7 @@ func MarketCommunities(reg huma.API, op huma.Operation, b *platform.Boot) {
 // MarketTrends is GET /v1/market/communities/{id}/trends.
 func MarketTrends(reg huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	store := api.Lazy(b, func(b *platform.Boot) *postgres.Market { return postgres.NewMarket(b.DB) })
+	store := api.Lazy(b, func(b *platform.Boot) *ingeststore.Market { return ingeststore.NewMarket(b.DB) })
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		ID           string `path:"id" maxLength:"200" doc:"A community's id from the list (location id or slug)."`
 		PropertyType string `query:"property_type" maxLength:"60" doc:"Only this property type (e.g. residential, all)."`

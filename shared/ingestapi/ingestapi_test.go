@@ -11,13 +11,13 @@ import (
 	"github.com/propertypro/propertypro/shared/ingest"
 	"github.com/propertypro/propertypro/shared/ingest/read"
 	"github.com/propertypro/propertypro/shared/market"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
 )
 
 // drop ingests data for a brokerage the way task-ingest-file does.
 func drop(t *testing.T, a *apitest.API, brokerage, key, data string) ingest.Report {
 	t.Helper()
-	rep, err := postgres.NewIngestions(a.DB).Ingest(context.Background(), postgres.IngestRequest{BrokerageID: brokerage,
+	rep, err := ingeststore.NewIngestions(a.DB).Ingest(context.Background(), ingeststore.IngestRequest{BrokerageID: brokerage,
 		Bucket: "drops", Key: key, ETag: key, Open: func() ([]read.Table, error) {
 			return read.Open(key, strings.NewReader(data), nil, int64(len(data)))
 		}})
@@ -45,7 +45,7 @@ func TestIngestionRoutes(t *testing.T) {
 	}
 
 	var list struct {
-		Items []postgres.IngestionSummary `json:"items"`
+		Items []ingeststore.IngestionSummary `json:"items"`
 	}
 	a.Do(admin, "GET", "/v1/ingestions", nil).Expect(t, 200).JSON(t, &list)
 	if len(list.Items) != 1 || list.Items[0].ID != rep.ID || list.Items[0].RowsRead != 3 || list.Items[0].Rejected != 2 {

@@ -162,6 +162,7 @@ func (s *Service) Embed(ctx context.Context, chunks []Chunk) error {
 		if err := s.Vectors.Upsert(ctx, Collection, items); err != nil {
 			return err
 		}
+		s.vectorsDownUntil.Store(0) // the store just took a write: retrieval may use it again
 		if err := s.Repo.MarkEmbedded(ctx, ids, s.Embedder.Model()); err != nil {
 			return err
 		}

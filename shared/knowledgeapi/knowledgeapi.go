@@ -13,6 +13,7 @@ import (
 	"github.com/propertypro/propertypro/shared/knowledgewire"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/telemetry"
 )
 
@@ -57,7 +58,7 @@ func DocumentsCreate(reg huma.API, op huma.Operation, b *platform.Boot) {
 	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 403, 422)
 	repo := api.Lazy(b, func(b *platform.Boot) *knowledge.Service {
-		return &knowledge.Service{Repo: postgres.NewKnowledge(b.DB)}
+		return &knowledge.Service{Repo: knowledgestore.NewKnowledge(b.DB)}
 	})
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		Body struct {
@@ -96,7 +97,7 @@ func DocumentsCreate(reg huma.API, op huma.Operation, b *platform.Boot) {
 // DocumentsGet is GET /v1/documents/{id}.
 func DocumentsGet(reg huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	repo := api.Lazy(b, func(b *platform.Boot) *postgres.Knowledge { return postgres.NewKnowledge(b.DB) })
+	repo := api.Lazy(b, func(b *platform.Boot) *knowledgestore.Knowledge { return knowledgestore.NewKnowledge(b.DB) })
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		ID string `path:"id" maxLength:"64"`
 	}) (*struct{ Body knowledge.Document }, error) {
@@ -147,7 +148,7 @@ func AssistantChat(reg huma.API, op huma.Operation, b *platform.Boot) {
 
 // ConversationsList is GET /v1/assistant/conversations.
 func ConversationsList(reg huma.API, op huma.Operation, b *platform.Boot) {
-	repo := api.Lazy(b, func(b *platform.Boot) *postgres.Knowledge { return postgres.NewKnowledge(b.DB) })
+	repo := api.Lazy(b, func(b *platform.Boot) *knowledgestore.Knowledge { return knowledgestore.NewKnowledge(b.DB) })
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		Limit int `query:"limit" minimum:"1" maximum:"200" default:"50"`
 	}) (*struct {
@@ -176,7 +177,7 @@ func ConversationsList(reg huma.API, op huma.Operation, b *platform.Boot) {
 // ConversationsGet is GET /v1/assistant/conversations/{id}.
 func ConversationsGet(reg huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	repo := api.Lazy(b, func(b *platform.Boot) *postgres.Knowledge { return postgres.NewKnowledge(b.DB) })
+	repo := api.Lazy(b, func(b *platform.Boot) *knowledgestore.Knowledge { return knowledgestore.NewKnowledge(b.DB) })
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		ID string `path:"id" maxLength:"64"`
 	}) (*struct{ Body knowledge.Conversation }, error) {
@@ -201,7 +202,7 @@ type reviewsOutput struct {
 // ReviewsList is GET /v1/reviews: the review queue, oldest first.
 func ReviewsList(reg huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 403)
-	repo := api.Lazy(b, func(b *platform.Boot) *postgres.Knowledge { return postgres.NewKnowledge(b.DB) })
+	repo := api.Lazy(b, func(b *platform.Boot) *knowledgestore.Knowledge { return knowledgestore.NewKnowledge(b.DB) })
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		Status string `query:"status" enum:"pending,approved,edited,rejected" default:"pending"`
 		Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
@@ -226,7 +227,7 @@ func ReviewsList(reg huma.API, op huma.Operation, b *platform.Boot) {
 // ReviewsDecide is POST /v1/reviews/{id}/decision.
 func ReviewsDecide(reg huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 403, 404, 409, 422)
-	repo := api.Lazy(b, func(b *platform.Boot) *postgres.Knowledge { return postgres.NewKnowledge(b.DB) })
+	repo := api.Lazy(b, func(b *platform.Boot) *knowledgestore.Knowledge { return knowledgestore.NewKnowledge(b.DB) })
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64"`
 		Body knowledge.Decision

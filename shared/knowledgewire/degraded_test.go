@@ -20,7 +20,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ai/providers"
 	"github.com/propertypro/propertypro/shared/document"
 	"github.com/propertypro/propertypro/shared/knowledge"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/testkit"
 	"github.com/propertypro/propertypro/shared/vectormem"
 )
@@ -99,7 +99,7 @@ func newTenant(t *testing.T) tenant {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return &knowledge.Service{Repo: postgres.NewKnowledge(db), Vectors: vs, Embedder: emb, Generator: chain,
+		return &knowledge.Service{Repo: knowledgestore.NewKnowledge(db), Vectors: vs, Embedder: emb, Generator: chain,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: document.Limits{MaxFileSize: 1 << 20}}
 	}
 	data, err := os.ReadFile(filepath.Join("testdata", "documents", "legal_guidelines.pdf"))
@@ -183,7 +183,7 @@ func TestEveryProviderFailing(t *testing.T) {
 // providers are not called at all and the offline answer is marked degraded.
 func TestTokenBudgetSpent(t *testing.T) {
 	ten := newTenant(t)
-	budget := postgres.NewAIBudget(ten.db, 1_000_000)
+	budget := knowledgestore.NewAIBudget(ten.db, 1_000_000)
 	if err := budget.SetLimit(context.Background(), ten.actor.BrokerageID, 10); err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 	"github.com/propertypro/propertypro/shared/knowledge"
 	"github.com/propertypro/propertypro/shared/lambdasqs"
 	"github.com/propertypro/propertypro/shared/platform"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/vector"
 	"github.com/propertypro/propertypro/shared/vectormem"
 )
@@ -72,7 +72,7 @@ func Service(b *platform.Boot) (*knowledge.Service, error) {
 	// The budget lives in Postgres: every Lambda instance answering for a brokerage draws
 	// on the same daily tokens.
 	settings.Chain = ai.ChainSettings{Observe: knowledge.Observe, Logger: b.Log,
-		Budget: postgres.NewAIBudget(b.DB, b.Config.AITokenBudget)}
+		Budget: knowledgestore.NewAIBudget(b.DB, b.Config.AITokenBudget)}
 	chain, err := providers.NewChain(ctx, settings)
 	if err != nil {
 		return nil, err
@@ -81,7 +81,7 @@ func Service(b *platform.Boot) (*knowledge.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &knowledge.Service{Repo: postgres.NewKnowledge(b.DB), Vectors: vs, Embedder: emb, Generator: chain,
+	return &knowledge.Service{Repo: knowledgestore.NewKnowledge(b.DB), Vectors: vs, Embedder: emb, Generator: chain,
 		Log: b.Log, Limits: document.Limits{MaxFileSize: b.Config.MaxFileSize},
 		Chunking: document.ChunkOptions{Target: b.Config.ChunkSize, Overlap: b.Config.ChunkOverlap}}, nil
 }
@@ -114,7 +114,7 @@ func ProcessDocument(b *platform.Boot) (platform.Handler, error) {
 // ProcessObject processes one uploaded object: the document registered under its key, or,
 // for a file dropped straight into <brokerage id>/<name>, a document registered now.
 func ProcessObject(ctx context.Context, b *platform.Boot, svc *knowledge.Service, bucket, key string) error {
-	kdb := postgres.NewKnowledge(b.DB)
+	kdb := knowledgestore.NewKnowledge(b.DB)
 	d, found, err := kdb.DocumentByKey(ctx, key)
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 	"github.com/propertypro/propertypro/shared/delivery"
 	"github.com/propertypro/propertypro/shared/nurture"
 	"github.com/propertypro/propertypro/shared/platform"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/nurturestore"
 )
 
 func Routes() map[string]api.Route {
@@ -32,7 +32,7 @@ func Routes() map[string]api.Route {
 	}
 }
 
-func nurtureStore(b *platform.Boot) *postgres.Nurture { return postgres.NewNurture(b.DB) }
+func nurtureStore(b *platform.Boot) *nurturestore.Nurture { return nurturestore.NewNurture(b.DB) }
 
 type sequenceOutput struct {
 	ETag string `header:"ETag"`
@@ -169,7 +169,7 @@ func SequencesDefaults(reg huma.API, op huma.Operation, b *platform.Boot) {
 
 type outboxOutput struct {
 	Body struct {
-		Items []postgres.OutboxEntry `json:"items"`
+		Items []nurturestore.OutboxEntry `json:"items"`
 	}
 }
 
@@ -199,7 +199,7 @@ type outboxID struct {
 }
 
 // requeue moves a message back to queued and announces it to task-nurture-send.
-func requeue(ctx context.Context, b *platform.Boot, st *postgres.Nurture, a access.Actor, id string, from []string, approve bool) (*struct{}, error) {
+func requeue(ctx context.Context, b *platform.Boot, st *nurturestore.Nurture, a access.Actor, id string, from []string, approve bool) (*struct{}, error) {
 	if err := st.Requeue(ctx, a.BrokerageID, a.UserID, id, from, approve); err != nil {
 		return nil, err
 	}

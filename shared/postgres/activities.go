@@ -38,13 +38,13 @@ func (t *leadTx) AddActivity(ctx context.Context, a lead.LeadActivity, brokerage
 		RETURNING `+activityColumns, brokerageID, a.ActorID, a.LeadID, string(a.Kind), a.Body, at)
 	out, err := collectActivities(rows, err)
 	if err != nil {
-		return lead.LeadActivity{}, invalidInput(err)
+		return lead.LeadActivity{}, InvalidInput(err)
 	}
 	return out[0], nil
 }
 
 // listActivities is one page of a lead's timeline, ordered by time then id, limit+1 rows.
-func listActivities(ctx context.Context, q querier, brokerageID, leadID string, p page.Request) ([]lead.LeadActivity, error) {
+func listActivities(ctx context.Context, q Querier, brokerageID, leadID string, p page.Request) ([]lead.LeadActivity, error) {
 	if p.Sort.Field != "at" {
 		return nil, apperr.Validation(apperr.FieldError{Field: "sort", Message: "must be at or -at"})
 	}
@@ -62,11 +62,11 @@ func listActivities(ctx context.Context, q querier, brokerageID, leadID string, 
 	}
 	rows, err := collectActivities(q.Query(ctx, `SELECT `+activityColumns+` FROM activities a WHERE `+where+` AND `+cond+
 		` ORDER BY `+order+` LIMIT `+args.add(p.Size()+1, "int"), *args...))
-	return rows, invalidInput(err)
+	return rows, InvalidInput(err)
 }
 
 // activitiesOf is the whole timeline of several leads, oldest first, for export.
-func activitiesOf(ctx context.Context, q querier, brokerageID string, leadIDs []string) ([]lead.LeadActivity, error) {
+func activitiesOf(ctx context.Context, q Querier, brokerageID string, leadIDs []string) ([]lead.LeadActivity, error) {
 	return collectActivities(q.Query(ctx, `SELECT `+activityColumns+` FROM activities a
 		WHERE a.brokerage_id = $1 AND a.entity = 'lead' AND a.entity_id::text = ANY($2::text[]) ORDER BY a.at, a.id`,
 		brokerageID, leadIDs))

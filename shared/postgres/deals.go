@@ -90,19 +90,19 @@ func (s *Deals) CreateDeal(ctx context.Context, d deal.Deal, e audit.Entry) (dea
 			return err
 		}
 		e.EntityID, e.After = out.ID, out.AuditSnapshot()
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // Deal returns a live deal of the brokerage.
 func (s *Deals) Deal(ctx context.Context, brokerageID, id string) (deal.Deal, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return deal.Deal{}, apperr.New(apperr.NotFound, "deal %s not found", id)
 	}
 	d, err := scanDeal(s.db.QueryRow(ctx, `SELECT `+dealColumns+` FROM deals
 		WHERE id = $1 AND brokerage_id = $2 AND deleted_at IS NULL`, id, brokerageID))
-	return d, notFound(err, "deal %s not found", id)
+	return d, NotFound(err, "deal %s not found", id)
 }
 
 // UpdateDeal writes d if its version is still expectVersion (optimistic concurrency).
@@ -124,15 +124,15 @@ func (s *Deals) UpdateDeal(ctx context.Context, d deal.Deal, expectVersion int, 
 			WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING `+dealColumns,
 			append([]any{d.ID, expectVersion}, vals...)...))
 		if err != nil {
-			return notFound(err, "deal %s changed since it was read", d.ID)
+			return NotFound(err, "deal %s changed since it was read", d.ID)
 		}
 		e.After = out.AuditSnapshot()
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return deal.Deal{}, apperr.New(apperr.PreconditionFailed, "deal %s changed since it was read", d.ID)
 	}
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // DeleteDeal soft-deletes d, unless it changed since it was read.
@@ -146,7 +146,7 @@ func (s *Deals) DeleteDeal(ctx context.Context, d deal.Deal, e audit.Entry) erro
 		if tag.RowsAffected() == 0 {
 			return apperr.New(apperr.PreconditionFailed, "deal %s changed since it was read", d.ID)
 		}
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 }
 
@@ -188,7 +188,7 @@ func (s *Deals) ListDeals(ctx context.Context, brokerageID string, f deal.Filter
 	sql := `SELECT ` + dealColumns + ` FROM deals WHERE ` + q.keyset(expr, cast, f.Page, f.After)
 	rows, err := s.db.Query(ctx, sql, q.args...)
 	if err != nil {
-		return nil, invalidInput(err)
+		return nil, InvalidInput(err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (deal.Deal, error) { return scanDeal(r) })
 }
@@ -206,17 +206,17 @@ func (s *Deals) ListingOwner(ctx context.Context, brokerageID, listingID string)
 }
 
 func (s *Deals) owner(ctx context.Context, sql, brokerageID, id, what string) (string, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return "", apperr.New(apperr.NotFound, "%s %s not found", what, id)
 	}
 	var owner string
 	err := s.db.QueryRow(ctx, sql, id, brokerageID).Scan(&owner)
-	return owner, notFound(err, "%s %s not found", what, id)
+	return owner, NotFound(err, "%s %s not found", what, id)
 }
 
 // Assignable reports whether id is an active agent, manager or admin of the brokerage.
 func (s *Deals) Assignable(ctx context.Context, brokerageID, id string) (bool, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return false, nil
 	}
 	var ok bool
@@ -246,7 +246,7 @@ func (q *salesQuery) joined() string { return strings.Join(q.conds, " AND ") }
 func (q *salesQuery) equal(col, value, cast string) {
 	switch {
 	case value == "":
-	case cast == "::uuid" && !isUUID(value):
+	case cast == "::uuid" && !IsUUID(value):
 		q.where("false")
 	default:
 		q.where(col + " = " + q.arg(value) + cast)
@@ -273,7 +273,7 @@ func (q *salesQuery) keyset(expr, cast string, r page.Request, after *page.Posit
 		op, dir = "<", "DESC"
 	}
 	if after != nil {
-		if !isUUID(after.ID) {
+		if !IsUUID(after.ID) {
 			q.where("false")
 		} else {
 			q.where("(" + expr + ", id) " + op + " (" + q.arg(after.Value) + "::" + cast + ", " + q.arg(after.ID) + "::uuid)")

@@ -59,13 +59,13 @@ func (s *Leads) Lead(ctx context.Context, brokerageID, id string) (lead.Lead, er
 	return getLead(ctx, s.db, brokerageID, id, "")
 }
 
-func getLead(ctx context.Context, q querier, brokerageID, id, lock string) (lead.Lead, error) {
-	if !isUUID(id) {
+func getLead(ctx context.Context, q Querier, brokerageID, id, lock string) (lead.Lead, error) {
+	if !IsUUID(id) {
 		return lead.Lead{}, apperr.New(apperr.NotFound, "lead %s not found", id)
 	}
 	l, err := scanLead(q.QueryRow(ctx, `SELECT `+leadColumns+` FROM leads l
 		WHERE l.id = $1 AND l.brokerage_id = $2 AND l.deleted_at IS NULL `+lock, id, brokerageID))
-	return l, notFound(err, "lead %s not found", id)
+	return l, NotFound(err, "lead %s not found", id)
 }
 
 // Member returns a user of the brokerage.
@@ -73,14 +73,14 @@ func (s *Leads) Member(ctx context.Context, brokerageID, userID string) (lead.Me
 	return leadMember(ctx, s.db, brokerageID, userID)
 }
 
-func leadMember(ctx context.Context, q querier, brokerageID, userID string) (task.Member, error) {
-	if !isUUID(userID) {
+func leadMember(ctx context.Context, q Querier, brokerageID, userID string) (task.Member, error) {
+	if !IsUUID(userID) {
 		return task.Member{}, apperr.New(apperr.NotFound, "user %s not found", userID)
 	}
 	var m task.Member
 	err := q.QueryRow(ctx, `SELECT id::text, brokerage_id::text, full_name, role, active FROM users
 		WHERE id = $1 AND brokerage_id = $2`, userID, brokerageID).Scan(&m.ID, &m.BrokerageID, &m.FullName, &m.Role, &m.Active)
-	return m, notFound(err, "user %s not found", userID)
+	return m, NotFound(err, "user %s not found", userID)
 }
 
 // leadArgs collects positional arguments while a query is assembled.
@@ -172,7 +172,7 @@ func (s *Leads) Leads(ctx context.Context, brokerageID string, sc task.Scope, f 
 	sql := `SELECT ` + leadColumns + ` FROM leads l WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY ` + order + ` LIMIT ` + args.add(p.Size()+1, "int")
 	rows, err := collectLeads(s.db.Query(ctx, sql, *args...))
-	return rows, invalidInput(err)
+	return rows, InvalidInput(err)
 }
 
 // leadSearch matches q against the search column: as a web search when it uses the
@@ -310,7 +310,7 @@ func (t *leadTx) Insert(ctx context.Context, l lead.Lead) (lead.Lead, error) {
 			$13::numeric, $14::jsonb, $15, $16::timestamptz, $17, $18::timestamptz, $19, $20, $21::timestamptz,
 			$22::timestamptz)
 		RETURNING `+leadColumns, append([]any{l.BrokerageID}, vals...)...))
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // Save writes a lead whose version is still l.Version, bumping it.
@@ -333,7 +333,7 @@ func (t *leadTx) Save(ctx context.Context, l lead.Lead) (lead.Lead, error) {
 	if err == pgx.ErrNoRows {
 		return lead.Lead{}, apperr.New(apperr.PreconditionFailed, "lead %s changed since it was read", l.ID)
 	}
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // AddTask inserts a task created by a lead operation (first contact).
@@ -407,7 +407,7 @@ func (t *leadTx) Records(ctx context.Context, brokerageID string, leadIDs []stri
 	return r, err
 }
 
-func leadJSONRows(ctx context.Context, q querier, sql string, args ...any) ([]map[string]any, error) {
+func leadJSONRows(ctx context.Context, q Querier, sql string, args ...any) ([]map[string]any, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -427,7 +427,7 @@ func leadJSONRows(ctx context.Context, q querier, sql string, args ...any) ([]ma
 }
 
 // leadAuditTrail returns the audit entries about the leads, their activities and their tasks.
-func leadAuditTrail(ctx context.Context, q querier, brokerageID string, leadIDs []string) ([]audit.Record, error) {
+func leadAuditTrail(ctx context.Context, q Querier, brokerageID string, leadIDs []string) ([]audit.Record, error) {
 	rows, err := q.Query(ctx, `SELECT a.id, coalesce(a.brokerage_id::text, ''), coalesce(a.actor_id::text, ''), a.action,
 			a.entity, a.entity_id, a.before, a.after, a.request_id, a.at
 		FROM audit_log a
@@ -482,7 +482,7 @@ func (t *leadTx) Erase(ctx context.Context, brokerageID string, e lead.Erasing) 
 
 // leadScrubAudit replaces erased values in earlier audit snapshots with a marker: the trail
 // keeps who did what and when, not the person's data.
-func leadScrubAudit(ctx context.Context, q querier, brokerageID string, e lead.Erasing) error {
+func leadScrubAudit(ctx context.Context, q Querier, brokerageID string, e lead.Erasing) error {
 	scrub := func(col string) string {
 		return col + ` = CASE WHEN jsonb_typeof(` + col + `) = 'object' THEN (SELECT coalesce(jsonb_object_agg(k,
 			CASE WHEN k = ANY($3::text[]) THEN '"[erased]"'::jsonb ELSE v END), '{}'::jsonb) FROM jsonb_each(` + col + `) AS e(k, v))
@@ -514,4 +514,4 @@ func leadScrubAudit(ctx context.Context, q querier, brokerageID string, e lead.E
 }
 
 // Audit records an entry in the transaction.
-func (t *leadTx) Audit(ctx context.Context, e audit.Entry) error { return writeAudit(ctx, t.tx, e) }
+func (t *leadTx) Audit(ctx context.Context, e audit.Entry) error { return WriteAudit(ctx, t.tx, e) }

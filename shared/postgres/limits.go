@@ -25,7 +25,7 @@ func (s *Users) UseRefresh(ctx context.Context, hash []byte, now time.Time) (ide
 		WHERE t.id = old.id
 		RETURNING t.id::text, t.family_id, t.user_id::text, t.expires_at, old.used_at, t.revoked_at`, hash, now).
 		Scan(&r.ID, &r.FamilyID, &r.UserID, &r.ExpiresAt, &r.UsedAt, &r.RevokedAt)
-	return r, notFound(err, "refresh token not found")
+	return r, NotFound(err, "refresh token not found")
 }
 
 // RevokeFamily revokes every token of a family.

@@ -82,7 +82,7 @@ func (s *Listings) CreateListing(ctx context.Context, l listing.Listing, e audit
 			return err
 		}
 		e.EntityID, e.After = out.ID, out
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 	if err != nil {
 		return listing.Listing{}, s.referenceConflict(ctx, err, l)
@@ -93,24 +93,24 @@ func (s *Listings) CreateListing(ctx context.Context, l listing.Listing, e audit
 // referenceConflict turns a clash on the brokerage's reference into a conflict naming the
 // listing that holds it.
 func (s *Listings) referenceConflict(ctx context.Context, err error, l listing.Listing) error {
-	if c, dup := uniqueViolation(err); dup && c == "listings_reference_key" {
+	if c, dup := UniqueViolation(err); dup && c == "listings_reference_key" {
 		var id string
 		_ = s.db.QueryRow(ctx, `SELECT id::text FROM listings WHERE brokerage_id = $1 AND reference = $2
 			AND deleted_at IS NULL`, l.BrokerageID, l.Reference).Scan(&id)
 		return &apperr.Error{Code: apperr.Conflict, ExistingID: id,
 			Message: fmt.Sprintf("the reference %s is already used by another listing", l.Reference)}
 	}
-	return invalidInput(err)
+	return InvalidInput(err)
 }
 
 // ListingByID returns a listing of the brokerage that is not deleted.
 func (s *Listings) ListingByID(ctx context.Context, brokerageID, id string) (listing.Listing, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return listing.Listing{}, apperr.New(apperr.NotFound, "listing %s not found", id)
 	}
 	l, err := scanListing(s.db.QueryRow(ctx, `SELECT `+listingColumns+` FROM listings l
 		WHERE l.id = $1 AND l.brokerage_id = $2 AND l.deleted_at IS NULL`, id, brokerageID))
-	return l, notFound(err, "listing %s not found", id)
+	return l, NotFound(err, "listing %s not found", id)
 }
 
 // UpdateListing writes l if its version is still expectVersion.
@@ -129,7 +129,7 @@ func (s *Listings) UpdateListing(ctx context.Context, l listing.Listing, expectV
 			return err
 		}
 		e.After = out
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 	if err != nil {
 		return listing.Listing{}, s.referenceConflict(ctx, err, l)
@@ -148,7 +148,7 @@ func (s *Listings) DeleteListing(ctx context.Context, brokerageID, id string, ex
 		if tag.RowsAffected() == 0 {
 			return apperr.New(apperr.PreconditionFailed, "listing %s changed since it was read", id)
 		}
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 }
 
@@ -189,16 +189,16 @@ func (s *Listings) SearchListings(ctx context.Context, brokerageID string, f lis
 	rows, err := s.db.Query(ctx, `SELECT `+listingColumns+` FROM listings l WHERE l.id IN (SELECT l.id FROM listings l`+
 		w.sql()+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, p.Size()+1)+`) ORDER BY `+order, w.args...)
 	if err != nil {
-		return nil, invalidInput(err)
+		return nil, InvalidInput(err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (listing.Listing, error) { return scanListing(r) })
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // listingFilter adds f's conditions to w; false means nothing can match (a malformed id).
 func listingFilter(w *pagedQuery, f listing.Filter) bool {
 	for _, id := range append([]string{f.CommunityID, f.LocationID, f.AgentID}, f.Owners...) {
-		if id != "" && !isUUID(id) {
+		if id != "" && !IsUUID(id) {
 			return false
 		}
 	}
@@ -269,7 +269,7 @@ var listingWebSearch = regexp.MustCompile(`"|(?i)\sor\s|(^|\s)-\pL`)
 
 // Member returns the role of an active user of the brokerage.
 func (s *Listings) Member(ctx context.Context, brokerageID, userID string) (access.Role, bool, error) {
-	if !isUUID(userID) {
+	if !IsUUID(userID) {
 		return "", false, nil
 	}
 	var role access.Role

@@ -43,7 +43,7 @@ func (s *Locations) ListLocations(ctx context.Context, f location.Filter, p page
 		w.add("l.kind = " + w.arg(string(f.Kind)))
 	}
 	if f.ParentID != "" {
-		if !isUUID(f.ParentID) {
+		if !IsUUID(f.ParentID) {
 			return []location.Location{}, nil
 		}
 		w.add("l.parent_id = " + w.arg(f.ParentID) + "::uuid")
@@ -63,20 +63,20 @@ func (s *Locations) ListLocations(ctx context.Context, f location.Filter, p page
 	rows, err := s.db.Query(ctx, `SELECT `+locationColumns+` FROM locations l`+w.sql()+
 		` ORDER BY `+w.order(col, "l.id", p.Sort.Desc, false)+fmt.Sprintf(` LIMIT %d`, p.Size()+1), w.args...)
 	if err != nil {
-		return nil, invalidInput(err)
+		return nil, InvalidInput(err)
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (location.Location, error) { return scanLocation(r) })
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // LocationByID returns a place with its aliases and its ancestors, the emirate first.
 func (s *Locations) LocationByID(ctx context.Context, id string) (location.Location, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return location.Location{}, apperr.New(apperr.NotFound, "location %s not found", id)
 	}
 	l, err := scanLocation(s.db.QueryRow(ctx, `SELECT `+locationColumns+` FROM locations l WHERE l.id = $1`, id))
 	if err != nil {
-		return location.Location{}, notFound(err, "location %s not found", id)
+		return location.Location{}, NotFound(err, "location %s not found", id)
 	}
 	rows, err := s.db.Query(ctx, `SELECT alias FROM location_aliases WHERE location_id = $1 ORDER BY alias`, id)
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Locations) ResolveAlias(ctx context.Context, text string) (location.Loc
 // its nearest ancestor of kind community ("" above community level, such as the emirate).
 // found is false when no such place exists.
 func (s *Locations) CommunityOf(ctx context.Context, locationID string) (communityID string, found bool, err error) {
-	if !isUUID(locationID) {
+	if !IsUUID(locationID) {
 		return "", false, nil
 	}
 	err = s.db.QueryRow(ctx, `WITH RECURSIVE up (id, parent_id, kind, depth) AS (

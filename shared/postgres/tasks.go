@@ -39,14 +39,14 @@ func collectTasks(rows pgx.Rows, err error) ([]task.Task, error) {
 	return out, err
 }
 
-func insertTask(ctx context.Context, q querier, t task.Task) (task.Task, error) {
+func insertTask(ctx context.Context, q Querier, t task.Task) (task.Task, error) {
 	out, err := scanTask(q.QueryRow(ctx, `INSERT INTO tasks AS t (brokerage_id, assignee_id, lead_id, deal_id, title,
 		notes, kind, due_at, status, priority, completed_at)
 		VALUES ($1::uuid, NULLIF($2::text, '')::uuid, NULLIF($3::text, '')::uuid, NULLIF($4::text, '')::uuid, $5, $6, $7,
 			$8::timestamptz, $9, $10, $11::timestamptz)
 		RETURNING `+taskColumns, t.BrokerageID, t.AssigneeID, t.LeadID, t.DealID, t.Title, t.Notes, string(t.Kind),
 		t.DueAt, string(t.Status), string(t.Priority), t.CompletedAt))
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // CreateTask inserts a task and its audit entry.
@@ -58,19 +58,19 @@ func (s *Tasks) CreateTask(ctx context.Context, t task.Task, e audit.Entry) (tas
 			return err
 		}
 		e.EntityID, e.After = out.ID, out
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 	return out, err
 }
 
 // Task returns a live task of the brokerage.
 func (s *Tasks) Task(ctx context.Context, brokerageID, id string) (task.Task, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return task.Task{}, apperr.New(apperr.NotFound, "task %s not found", id)
 	}
 	t, err := scanTask(s.db.QueryRow(ctx, `SELECT `+taskColumns+` FROM tasks t
 		WHERE t.id = $1 AND t.brokerage_id = $2 AND t.deleted_at IS NULL`, id, brokerageID))
-	return t, notFound(err, "task %s not found", id)
+	return t, NotFound(err, "task %s not found", id)
 }
 
 // UpdateTask writes a task whose version is still t.Version, with its audit entry.
@@ -92,9 +92,9 @@ func (s *Tasks) UpdateTask(ctx context.Context, t task.Task, e audit.Entry) (tas
 		if out.DeletedAt == nil {
 			e.After = out
 		}
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // taskSorts maps the sort fields to their expressions and cursor casts; tasks without a
@@ -131,7 +131,7 @@ func (s *Tasks) Tasks(ctx context.Context, brokerageID string, sc task.Scope, f 
 	}
 	rows, err := collectTasks(s.db.Query(ctx, `SELECT `+taskColumns+` FROM tasks t WHERE `+where+` AND `+cond+
 		` ORDER BY `+order+` LIMIT `+args.add(p.Size()+1, "int"), *args...))
-	return rows, invalidInput(err)
+	return rows, InvalidInput(err)
 }
 
 // Member returns a user of the brokerage.
@@ -151,11 +151,11 @@ func (s *Tasks) DealOwner(ctx context.Context, brokerageID, dealID string) (stri
 		WHERE id = $1 AND brokerage_id = $2 AND deleted_at IS NULL`, brokerageID, dealID, "deal")
 }
 
-func taskSubjectOwner(ctx context.Context, q querier, sql, brokerageID, id, what string) (string, error) {
-	if !isUUID(id) {
+func taskSubjectOwner(ctx context.Context, q Querier, sql, brokerageID, id, what string) (string, error) {
+	if !IsUUID(id) {
 		return "", apperr.New(apperr.NotFound, "%s %s not found", what, id)
 	}
 	var o string
 	err := q.QueryRow(ctx, sql, id, brokerageID).Scan(&o)
-	return o, notFound(err, "%s %s not found", what, id)
+	return o, NotFound(err, "%s %s not found", what, id)
 }

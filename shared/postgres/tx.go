@@ -19,15 +19,15 @@ func InTx(ctx context.Context, db *pgxpool.Pool, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db, fn)
 }
 
-// querier is what a pool and a transaction share.
-type querier interface {
+// Querier is what a pool and a transaction share.
+type Querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// writeAudit records an entry in the same transaction as the write it describes.
-func writeAudit(ctx context.Context, q querier, e audit.Entry) error {
+// WriteAudit records an entry in the same transaction as the write it describes.
+func WriteAudit(ctx context.Context, q Querier, e audit.Entry) error {
 	before, err := audit.Snapshot(e.Before)
 	if err != nil {
 		return err
@@ -52,16 +52,16 @@ func jsonOrNil(b []byte) any {
 	return string(b)
 }
 
-// notFound maps pgx.ErrNoRows to apperr's not_found.
-func notFound(err error, format string, args ...any) error {
+// NotFound maps pgx.ErrNoRows to apperr's not_found.
+func NotFound(err error, format string, args ...any) error {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return apperr.New(apperr.NotFound, format, args...)
 	}
 	return err
 }
 
-// uniqueViolation reports a unique-constraint failure, naming the constraint.
-func uniqueViolation(err error) (constraint string, ok bool) {
+// UniqueViolation reports a unique-constraint failure, naming the constraint.
+func UniqueViolation(err error) (constraint string, ok bool) {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return pe.ConstraintName, true
@@ -69,9 +69,9 @@ func uniqueViolation(err error) (constraint string, ok bool) {
 	return "", false
 }
 
-// invalidInput maps Postgres errors caused by the input (bad uuid text, check constraints,
+// InvalidInput maps Postgres errors caused by the input (bad uuid text, check constraints,
 // foreign keys) to invalid, so a client's mistake never becomes a 500.
-func invalidInput(err error) error {
+func InvalidInput(err error) error {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return err

@@ -50,12 +50,12 @@ func (s *Users) CreateUser(ctx context.Context, u identity.User, hash string, e 
 			return err
 		}
 		e.EntityID, e.After = out.ID, out
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
-	if _, dup := uniqueViolation(err); dup {
+	if _, dup := UniqueViolation(err); dup {
 		return identity.User{}, apperr.New(apperr.Conflict, "a user with email %s already exists", u.Email)
 	}
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // UserByEmail returns the user and its password hash.
@@ -66,16 +66,16 @@ func (s *Users) UserByEmail(ctx context.Context, email string) (identity.User, s
 	var u identity.User
 	err := row.Scan(&u.ID, &u.BrokerageID, &u.Email, &u.FullName, &u.Role, &u.ManagerID, &u.BRN,
 		&u.Active, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.TokenGeneration, &hash)
-	return u, hash, invalidInput(notFound(err, "no such user"))
+	return u, hash, InvalidInput(NotFound(err, "no such user"))
 }
 
 // UserByID returns a user; a malformed id is simply not found.
 func (s *Users) UserByID(ctx context.Context, id string) (identity.User, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return identity.User{}, apperr.New(apperr.NotFound, "user %s not found", id)
 	}
 	u, err := scanUser(s.db.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
-	return u, notFound(err, "user %s not found", id)
+	return u, NotFound(err, "user %s not found", id)
 }
 
 // ListUsers lists a brokerage's users by email.
@@ -99,15 +99,15 @@ func (s *Users) UpdateUser(ctx context.Context, u identity.User, expectVersion i
 			WHERE id = $1 AND version = $2 RETURNING `+userColumns,
 			u.ID, expectVersion, u.FullName, string(u.Role), u.ManagerID, u.BRN, u.Active, u.TokenGeneration))
 		if err != nil {
-			return notFound(err, "user %s changed since it was read", u.ID)
+			return NotFound(err, "user %s changed since it was read", u.ID)
 		}
 		e.After = out
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return identity.User{}, apperr.New(apperr.PreconditionFailed, "user %s changed since it was read", u.ID)
 	}
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // Team lists the agents a manager leads.
@@ -120,19 +120,20 @@ func (s *Users) Team(ctx context.Context, managerID string) ([]string, error) {
 }
 
 // Audit records an entry outside any other write (logins).
-func (s *Users) Audit(ctx context.Context, e audit.Entry) error { return writeAudit(ctx, s.db, e) }
+func (s *Users) Audit(ctx context.Context, e audit.Entry) error { return WriteAudit(ctx, s.db, e) }
 
-// uuidArg passes s as a uuid parameter, or NULL (matching no row) when s is not one: an id
+// UUIDArg passes s as a uuid parameter, or NULL (matching no row) when s is not one: an id
 // from a URL or a queue message is then compared with the primary key's index, where
 // "id::text = $1" would read the whole table.
-func uuidArg(s string) any {
-	if isUUID(s) {
+func UUIDArg(s string) any {
+	if IsUUID(s) {
 		return s
 	}
 	return nil
 }
 
-func isUUID(s string) bool {
+// IsUUID reports whether s is a uuid in its canonical text form.
+func IsUUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}

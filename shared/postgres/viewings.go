@@ -38,19 +38,19 @@ func (s *Viewings) CreateViewing(ctx context.Context, v deal.Viewing, e audit.En
 			return err
 		}
 		e.EntityID, e.After = out.ID, out
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // Viewing returns a live viewing of the brokerage.
 func (s *Viewings) Viewing(ctx context.Context, brokerageID, id string) (deal.Viewing, error) {
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return deal.Viewing{}, apperr.New(apperr.NotFound, "viewing %s not found", id)
 	}
 	v, err := scanViewing(s.db.QueryRow(ctx, `SELECT `+viewingColumns+` FROM viewings
 		WHERE id = $1 AND brokerage_id = $2 AND deleted_at IS NULL`, id, brokerageID))
-	return v, notFound(err, "viewing %s not found", id)
+	return v, NotFound(err, "viewing %s not found", id)
 }
 
 // ListViewings returns one page (plus one row, to tell whether another page follows).
@@ -76,7 +76,7 @@ func (s *Viewings) ListViewings(ctx context.Context, brokerageID string, f deal.
 	rows, err := s.db.Query(ctx, `SELECT `+viewingColumns+` FROM viewings WHERE `+
 		q.keyset(expr, "timestamptz", f.Page, f.After), q.args...)
 	if err != nil {
-		return nil, invalidInput(err)
+		return nil, InvalidInput(err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (deal.Viewing, error) { return scanViewing(r) })
 }
@@ -91,15 +91,15 @@ func (s *Viewings) UpdateViewing(ctx context.Context, v deal.Viewing, expectVers
 			WHERE id = $1 AND version = $2 AND deleted_at IS NULL RETURNING `+viewingColumns,
 			v.ID, expectVersion, v.AgentID, v.ScheduledAt, string(v.Status), v.Feedback))
 		if err != nil {
-			return notFound(err, "viewing %s changed since it was read", v.ID)
+			return NotFound(err, "viewing %s changed since it was read", v.ID)
 		}
 		e.After = out
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return deal.Viewing{}, apperr.New(apperr.PreconditionFailed, "viewing %s changed since it was read", v.ID)
 	}
-	return out, invalidInput(err)
+	return out, InvalidInput(err)
 }
 
 // DeleteViewing soft-deletes v, unless it changed since it was read.
@@ -113,6 +113,6 @@ func (s *Viewings) DeleteViewing(ctx context.Context, v deal.Viewing, e audit.En
 		if tag.RowsAffected() == 0 {
 			return apperr.New(apperr.PreconditionFailed, "viewing %s changed since it was read", v.ID)
 		}
-		return writeAudit(ctx, tx, e)
+		return WriteAudit(ctx, tx, e)
 	})
 }

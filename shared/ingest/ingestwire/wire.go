@@ -19,13 +19,13 @@ import (
 	"github.com/propertypro/propertypro/shared/lambdasqs"
 	"github.com/propertypro/propertypro/shared/metrics"
 	"github.com/propertypro/propertypro/shared/platform"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
 )
 
 // IngestFile builds task-ingest-file: every object named by the message is ingested once per
 // (bucket, key, ETag); a redelivery finds the earlier success and does nothing.
 func IngestFile(b *platform.Boot) (platform.Handler, error) {
-	store := postgres.NewIngestions(b.DB)
+	store := ingeststore.NewIngestions(b.DB)
 	return platform.Handler{Task: func(ctx context.Context, m lambdasqs.Message) error {
 		evs, err := awsx.DecodeS3Event(m.Body)
 		if err != nil {
@@ -45,7 +45,7 @@ func IngestFile(b *platform.Boot) (platform.Handler, error) {
 
 // Object ingests one object. Errors that another delivery could cure (the database or S3
 // unreachable) are returned for a retry; a bad file is reported and acknowledged.
-func Object(ctx context.Context, b *platform.Boot, store *postgres.Ingestions, ev awsx.ObjectEvent) error {
+func Object(ctx context.Context, b *platform.Boot, store *ingeststore.Ingestions, ev awsx.ObjectEvent) error {
 	brokerage, err := store.ResolveBrokerage(ctx, brokerageOf(ev.Key))
 	if err != nil {
 		if brokerage, err = store.ResolveBrokerage(ctx, ""); err != nil {
@@ -58,7 +58,7 @@ func Object(ctx context.Context, b *platform.Boot, store *postgres.Ingestions, e
 			cleanup()
 		}
 	}()
-	rep, err := store.Ingest(ctx, postgres.IngestRequest{BrokerageID: brokerage, Bucket: ev.Bucket, Key: ev.Key, ETag: ev.ETag,
+	rep, err := store.Ingest(ctx, ingeststore.IngestRequest{BrokerageID: brokerage, Bucket: ev.Bucket, Key: ev.Key, ETag: ev.ETag,
 		Open: func() ([]read.Table, error) {
 			tables, done, err := open(ctx, b, ev)
 			cleanup = done

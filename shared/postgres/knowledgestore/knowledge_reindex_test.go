@@ -1,4 +1,4 @@
-package postgres_test
+package knowledgestore_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ai/offline"
 	"github.com/propertypro/propertypro/shared/document"
 	"github.com/propertypro/propertypro/shared/knowledge"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/testkit"
 	"github.com/propertypro/propertypro/shared/vector"
 	"github.com/propertypro/propertypro/shared/vectormem"
@@ -43,7 +43,7 @@ func TestReindexRebuildsTheVectorStore(t *testing.T) {
 	dir := t.TempDir()
 	vs, err := vectormem.New(vectormem.Settings{Dir: dir})
 	kmust(t, err)
-	repo := postgres.NewKnowledge(db)
+	repo := knowledgestore.NewKnowledge(db)
 	svc := &knowledge.Service{Repo: repo, Vectors: vs, Embedder: offline.NewEmbedder(256),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: document.Limits{MaxFileSize: 1 << 20}}
 	ingest := func(brokerage, name, text string) knowledge.Document {

@@ -1,9 +1,10 @@
-package postgres
+package ingeststore
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ func (s *Ingestions) ResolveBrokerage(ctx context.Context, idOrName string) (str
 	}
 	err = s.db.QueryRow(ctx, `SELECT id::text FROM brokerages WHERE id::text = $1 OR lower(name) = lower($1)
 		ORDER BY created_at LIMIT 1`, idOrName).Scan(&id)
-	return id, notFound(err, "no brokerage %q", idOrName)
+	return id, postgres.NotFound(err, "no brokerage %q", idOrName)
 }
 
 // IngestionSummary is one line of the ingestion list.
@@ -56,7 +57,7 @@ func (s *Ingestions) ListIngestions(ctx context.Context, brokerageID string, lim
 		AND ($2 = '' OR (started_at, id) < (SELECT started_at, id FROM ingestions WHERE id::text = $2))
 		ORDER BY started_at DESC, id DESC LIMIT $3`, brokerageID, before, limit)
 	if err != nil {
-		return nil, invalidInput(err)
+		return nil, postgres.InvalidInput(err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (IngestionSummary, error) {
 		var x IngestionSummary
@@ -74,7 +75,7 @@ func (s *Ingestions) IngestionReport(ctx context.Context, brokerageID, id string
 	var raw string
 	err := s.db.QueryRow(ctx, `SELECT report::text FROM ingestions WHERE id::text = $1 AND brokerage_id = $2`, id, brokerageID).Scan(&raw)
 	if err != nil {
-		return ingest.Report{}, notFound(err, "no ingestion %s", id)
+		return ingest.Report{}, postgres.NotFound(err, "no ingestion %s", id)
 	}
 	var rep ingest.Report
 	if err := json.Unmarshal([]byte(raw), &rep); err != nil {

@@ -1,4 +1,4 @@
-package postgres_test
+package nurturestore_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/propertypro/propertypro/shared/nurture"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/nurturestore"
 	"github.com/propertypro/propertypro/shared/queue"
 	"github.com/propertypro/propertypro/shared/runner"
 	"github.com/propertypro/propertypro/shared/telemetry"
@@ -152,7 +153,7 @@ func sendOnLocalPlatform(t *testing.T, w nurtureWorld, cfg config.Config, n int,
 
 // claimOnly measures the due finder's claim alone: enrollment by entry rules is a separate
 // pass whose cost follows the number of new leads, not the enrollments.
-type claimOnly struct{ *postgres.Nurture }
+type claimOnly struct{ *nurturestore.Nurture }
 
 func (claimOnly) Enroll(context.Context, time.Time) (int, error) { return 0, nil }
 

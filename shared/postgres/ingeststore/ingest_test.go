@@ -1,4 +1,4 @@
-package postgres_test
+package ingeststore_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ingest"
 	"github.com/propertypro/propertypro/shared/ingest/read"
 	_ "github.com/propertypro/propertypro/shared/ingest/read/xlsx" // XLSX workbooks
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
 	"github.com/propertypro/propertypro/shared/simulate"
 	"github.com/propertypro/propertypro/shared/testkit"
 )
@@ -26,13 +26,13 @@ import (
 type drops struct {
 	t         *testing.T
 	db        *pgxpool.Pool
-	store     *postgres.Ingestions
+	store     *ingeststore.Ingestions
 	brokerage string
 }
 
 func newDrops(t *testing.T) *drops {
 	db := testkit.DB(t)
-	store := postgres.NewIngestions(db)
+	store := ingeststore.NewIngestions(db)
 	b, err := store.ResolveBrokerage(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
@@ -43,9 +43,9 @@ func newDrops(t *testing.T) *drops {
 func etag(b []byte) string { s := md5.Sum(b); return hex.EncodeToString(s[:]) }
 
 // file ingests data as object key (its format taken from the key's extension).
-func (d *drops) file(key, data string, tweak ...func(*postgres.IngestRequest)) (ingest.Report, error) {
+func (d *drops) file(key, data string, tweak ...func(*ingeststore.IngestRequest)) (ingest.Report, error) {
 	d.t.Helper()
-	req := postgres.IngestRequest{BrokerageID: d.brokerage, Bucket: "drops", Key: key, ETag: etag([]byte(data)),
+	req := ingeststore.IngestRequest{BrokerageID: d.brokerage, Bucket: "drops", Key: key, ETag: etag([]byte(data)),
 		Open: func() ([]read.Table, error) {
 			return read.Open(key, strings.NewReader(data), strings.NewReader(data), int64(len(data)))
 		}}
@@ -56,7 +56,7 @@ func (d *drops) file(key, data string, tweak ...func(*postgres.IngestRequest)) (
 }
 
 // clean ingests a file that must load without error and returns its report.
-func (d *drops) clean(key, data string, tweak ...func(*postgres.IngestRequest)) ingest.Report {
+func (d *drops) clean(key, data string, tweak ...func(*ingeststore.IngestRequest)) ingest.Report {
 	d.t.Helper()
 	rep, err := d.file(key, data, tweak...)
 	if err != nil {
@@ -77,7 +77,7 @@ func (d *drops) count(sql string, args ...any) int {
 	return n
 }
 
-func force(r *postgres.IngestRequest) { r.Force = true }
+func force(r *ingeststore.IngestRequest) { r.Force = true }
 
 func want(t *testing.T, what string, got, wanted ingest.Counts) {
 	t.Helper()
@@ -141,7 +141,7 @@ func TestIngestSameObjectTwiceIsANoop(t *testing.T) {
 		t.Fatalf("a redelivery rewrote %d listings", n)
 	}
 	// Another ETag of the same key is new content and loads.
-	other := d.clean("a/properties.csv", propertiesCSV, func(r *postgres.IngestRequest) { r.ETag = "v2" })
+	other := d.clean("a/properties.csv", propertiesCSV, func(r *ingeststore.IngestRequest) { r.ETag = "v2" })
 	if other.Duplicate || other.ID == first.ID {
 		t.Fatal("a new version of the object was taken for a duplicate")
 	}
@@ -205,8 +205,8 @@ func (r repeat) Read(p []byte) (int, error) {
 }
 
 // open is an IngestRequest opener over a stream that is not seekable (as S3 bodies are).
-func openStream(name string, r io.Reader) func(*postgres.IngestRequest) {
-	return func(req *postgres.IngestRequest) {
+func openStream(name string, r io.Reader) func(*ingeststore.IngestRequest) {
+	return func(req *ingeststore.IngestRequest) {
 		req.Open = func() ([]read.Table, error) { return read.Open(name, r, nil, 0) }
 	}
 }
@@ -250,9 +250,9 @@ func TestDamagedFiles(t *testing.T) {
 	d := newDrops(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var tweak []func(*postgres.IngestRequest)
+			var tweak []func(*ingeststore.IngestRequest)
 			if tc.stream != nil {
-				tweak = append(tweak, openStream(tc.key, tc.stream), func(r *postgres.IngestRequest) { r.ETag = tc.name })
+				tweak = append(tweak, openStream(tc.key, tc.stream), func(r *ingeststore.IngestRequest) { r.ETag = tc.name })
 			}
 			before := d.count(`SELECT count(*) FROM listings`)
 			rep, err := d.file(tc.key, tc.data, tweak...)
@@ -320,7 +320,7 @@ func TestSimulatedDataIngestsCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	load := func(f simulate.File, tweak ...func(*postgres.IngestRequest)) ingest.Report {
+	load := func(f simulate.File, tweak ...func(*ingeststore.IngestRequest)) ingest.Report {
 		b, err := os.ReadFile(filepath.Join(dir, f.Name))
 		if err != nil {
 			t.Fatal(err)

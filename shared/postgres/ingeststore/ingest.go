@@ -1,10 +1,11 @@
-package postgres
+package ingeststore
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"slices"
 	"strings"
 	"time"
@@ -53,7 +54,7 @@ func (s *Ingestions) Ingest(ctx context.Context, req IngestRequest) (ingest.Repo
 		VALUES ($1, $2, $3, $4, 'running', $5) RETURNING id::text`,
 		req.BrokerageID, req.Bucket, req.Key, req.ETag, req.DryRun).Scan(&rep.ID)
 	if err != nil {
-		return rep, invalidInput(err)
+		return rep, postgres.InvalidInput(err)
 	}
 	var issues []ingest.Issue
 	dup, err := s.run(ctx, req, &rep, &issues)
@@ -77,7 +78,7 @@ func (s *Ingestions) Ingest(ctx context.Context, req IngestRequest) (ingest.Repo
 // run loads every table in one transaction and stores the report with it.
 func (s *Ingestions) run(ctx context.Context, req IngestRequest, rep *ingest.Report, issues *[]ingest.Issue) (*ingest.Report, error) {
 	var dup *ingest.Report
-	err := InTx(ctx, s.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, s.db, func(tx pgx.Tx) error {
 		// Two deliveries of one object at once: the second waits, then finds the first's success.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`,
 			req.Bucket+"|"+req.Key+"|"+req.ETag); err != nil {
@@ -125,7 +126,7 @@ func (s *Ingestions) run(ctx context.Context, req IngestRequest, rep *ingest.Rep
 		if err := s.quarantine(ctx, tx, rep.ID, *issues); err != nil {
 			return err
 		}
-		if err := writeAudit(ctx, tx, audit.Entry{BrokerageID: req.BrokerageID, Action: "ingest", Entity: "ingestion",
+		if err := postgres.WriteAudit(ctx, tx, audit.Entry{BrokerageID: req.BrokerageID, Action: "ingest", Entity: "ingestion",
 			EntityID: rep.ID, After: rep.Totals}); err != nil {
 			return err
 		}
@@ -160,7 +161,7 @@ func (s *Ingestions) table(ctx context.Context, tx pgx.Tx, i int, t read.Table, 
 		if serr := stream.Err(); serr != nil {
 			return serr
 		}
-		return fmt.Errorf("loading %s: %w", ds.Name, invalidInput(err))
+		return fmt.Errorf("loading %s: %w", ds.Name, postgres.InvalidInput(err))
 	}
 	stream.Finish()
 	// Statistics let the planner pick a hash join against the target for a large file.
@@ -169,7 +170,7 @@ func (s *Ingestions) table(ctx context.Context, tx pgx.Tx, i int, t read.Table, 
 	}
 	var ins, upd int
 	if err := tx.QueryRow(ctx, upsertSQL(stage, ds)).Scan(&ins, &upd); err != nil {
-		return fmt.Errorf("applying %s: %w", ds.Name, invalidInput(err))
+		return fmt.Errorf("applying %s: %w", ds.Name, postgres.InvalidInput(err))
 	}
 	tr.Inserted, tr.Updated = ins, upd
 	tr.Unchanged = stream.Staged - ins - upd
@@ -338,7 +339,7 @@ func upsertSQL(stage string, ds *ingest.Dataset) string {
 }
 
 // env preloads what mapping consults, so a row costs map look-ups and no round trips.
-func (s *Ingestions) env(ctx context.Context, q querier, brokerageID string) (*ingest.Env, error) {
+func (s *Ingestions) env(ctx context.Context, q postgres.Querier, brokerageID string) (*ingest.Env, error) {
 	aliases, err := pairs(ctx, q, `SELECT alias, location_id::text FROM location_aliases`)
 	if err != nil {
 		return nil, err
@@ -382,7 +383,7 @@ func (s *Ingestions) env(ctx context.Context, q querier, brokerageID string) (*i
 	return env, s.loadListings(ctx, q, brokerageID, env)
 }
 
-func (s *Ingestions) loadListings(ctx context.Context, q querier, brokerageID string, env *ingest.Env) error {
+func (s *Ingestions) loadListings(ctx context.Context, q postgres.Querier, brokerageID string, env *ingest.Env) error {
 	listings, err := pairs(ctx, q, `SELECT reference, id::text FROM listings WHERE brokerage_id = $1 AND deleted_at IS NULL`, brokerageID)
 	if err != nil {
 		return err
@@ -391,7 +392,7 @@ func (s *Ingestions) loadListings(ctx context.Context, q querier, brokerageID st
 	return nil
 }
 
-func pairs(ctx context.Context, q querier, sql string, args ...any) (map[string]string, error) {
+func pairs(ctx context.Context, q postgres.Querier, sql string, args ...any) (map[string]string, error) {
 	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, err
@@ -426,7 +427,7 @@ func (s *Ingestions) quarantine(ctx context.Context, tx pgx.Tx, id string, issue
 // clean drops NUL bytes, which Postgres text cannot hold.
 func clean(s string) string { return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "") }
 
-func (s *Ingestions) finish(ctx context.Context, q querier, rep *ingest.Report, _ error) error {
+func (s *Ingestions) finish(ctx context.Context, q postgres.Querier, rep *ingest.Report, _ error) error {
 	names := []string{}
 	for _, t := range rep.Tables {
 		names = append(names, t.Dataset)
@@ -442,7 +443,7 @@ func (s *Ingestions) finish(ctx context.Context, q querier, rep *ingest.Report, 
 }
 
 // succeeded finds the earlier success of the same object.
-func (s *Ingestions) succeeded(ctx context.Context, q querier, req IngestRequest) (ingest.Report, bool, error) {
+func (s *Ingestions) succeeded(ctx context.Context, q postgres.Querier, req IngestRequest) (ingest.Report, bool, error) {
 	var raw string
 	err := q.QueryRow(ctx, `SELECT report::text FROM ingestions WHERE bucket = $1 AND key = $2 AND etag = $3
 		AND status = 'succeeded' AND NOT dry_run`, req.Bucket, req.Key, req.ETag).Scan(&raw)

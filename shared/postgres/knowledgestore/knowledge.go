@@ -1,8 +1,9 @@
-package postgres
+package knowledgestore
 
 import (
 	"context"
 	"encoding/json"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"strings"
 	"time"
 
@@ -40,19 +41,19 @@ func (k *Knowledge) CreateDocument(ctx context.Context, d knowledge.Document) (k
 		INSERT INTO documents (id, brokerage_id, uploaded_by, filename, title, object_key, visibility, status)
 		SELECT n.id, $1::text::uuid, NULLIF($2::text, '')::uuid, $3::text, $4::text, CASE WHEN $5::text = '' THEN $1::text || '/' || n.id || '/' || $3 ELSE $5::text END, $6::int, $7::text FROM n
 		RETURNING `+documentColumns, d.BrokerageID, d.UploadedBy, d.Filename, d.Title, d.ObjectKey, d.Visibility, d.Status))
-	if _, ok := uniqueViolation(err); ok {
+	if _, ok := postgres.UniqueViolation(err); ok {
 		return knowledge.Document{}, apperr.New(apperr.Conflict, "a document is already stored under %s", d.ObjectKey)
 	}
-	return out, invalidInput(err)
+	return out, postgres.InvalidInput(err)
 }
 
 // GetDocument returns a document of the brokerage.
 func (k *Knowledge) GetDocument(ctx context.Context, brokerageID, id string) (knowledge.Document, error) {
-	if !isUUID(id) {
+	if !postgres.IsUUID(id) {
 		return knowledge.Document{}, apperr.New(apperr.NotFound, "no document %s", id)
 	}
 	d, err := scanDocument(k.db.QueryRow(ctx, `SELECT `+documentColumns+` FROM documents WHERE id = $1 AND brokerage_id = $2`, id, brokerageID))
-	return d, notFound(err, "no document %s", id)
+	return d, postgres.NotFound(err, "no document %s", id)
 }
 
 // DocumentByKey finds the document of an object key.
@@ -90,7 +91,7 @@ func (k *Knowledge) ReplaceChunks(ctx context.Context, sourceID string, chunks [
 	for i, c := range chunks {
 		ids[i] = c.ID
 	}
-	return InTx(ctx, k.db, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, k.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `WITH gone AS (DELETE FROM knowledge_chunks WHERE source_id = $1 RETURNING id)
 			INSERT INTO knowledge_vector_trash (chunk_id) SELECT id FROM gone WHERE id <> ALL($2::text[])
 			ON CONFLICT DO NOTHING`, sourceID, ids); err != nil {
@@ -243,7 +244,7 @@ func (k *Knowledge) SearchText(ctx context.Context, s knowledge.Scope, words []s
 // RefreshTermStats recounts how many chunks hold each word, for SearchText's ranking. It
 // reads every chunk, so the sync job runs it, not a request.
 func (k *Knowledge) RefreshTermStats(ctx context.Context) error {
-	return InTx(ctx, k.db, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, k.db, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `DELETE FROM knowledge_terms;
 			INSERT INTO knowledge_terms (word, chunks) SELECT word, ndoc FROM ts_stat('SELECT search FROM knowledge_chunks');
 			INSERT INTO knowledge_terms (word, chunks) SELECT '', count(*) FROM knowledge_chunks`)
@@ -314,7 +315,7 @@ func (k *Knowledge) community(ctx context.Context, phrases []string) (string, er
 // and queues a review when the answer was flagged, in one transaction.
 func (k *Knowledge) SaveTurn(ctx context.Context, t knowledge.Turn) (knowledge.Turn, error) {
 	cites, _ := json.Marshal(t.Answer.Citations)
-	err := InTx(ctx, k.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, k.db, func(tx pgx.Tx) error {
 		if t.ConversationID == "" {
 			if err := tx.QueryRow(ctx, `INSERT INTO conversations (brokerage_id, user_id, title) VALUES ($1, $2, $3) RETURNING id`,
 				t.BrokerageID, t.UserID, title(t.Question)).Scan(&t.ConversationID); err != nil {
@@ -340,7 +341,7 @@ func (k *Knowledge) SaveTurn(ctx context.Context, t knowledge.Turn) (knowledge.T
 			t.BrokerageID, a.MessageID, t.Question, a.Answer, t.ReviewReasons).Scan(&a.ReviewID)
 	})
 	t.Answer.ConversationID = t.ConversationID
-	return t, invalidInput(err)
+	return t, postgres.InvalidInput(err)
 }
 
 func title(q string) string {
@@ -367,13 +368,13 @@ func (k *Knowledge) Conversations(ctx context.Context, a access.Actor, limit int
 // Conversation returns one of the actor's conversations with its messages.
 func (k *Knowledge) Conversation(ctx context.Context, a access.Actor, id string) (knowledge.Conversation, error) {
 	var c knowledge.Conversation
-	if !isUUID(id) {
+	if !postgres.IsUUID(id) {
 		return c, apperr.New(apperr.NotFound, "no conversation %s", id)
 	}
 	err := k.db.QueryRow(ctx, `SELECT id, title, created_at, updated_at FROM conversations
 		WHERE id = $1 AND user_id = $2 AND brokerage_id = $3`, id, a.UserID, a.BrokerageID).Scan(&c.ID, &c.Title, &c.CreatedAt, &c.UpdatedAt)
 	if err != nil {
-		return c, notFound(err, "no conversation %s", id)
+		return c, postgres.NotFound(err, "no conversation %s", id)
 	}
 	c.Messages, err = k.History(ctx, a, id, 500)
 	return c, err
@@ -381,7 +382,7 @@ func (k *Knowledge) Conversation(ctx context.Context, a access.Actor, id string)
 
 // History returns the last limit messages of one of the actor's conversations, oldest first.
 func (k *Knowledge) History(ctx context.Context, a access.Actor, conversationID string, limit int) ([]knowledge.Message, error) {
-	if !isUUID(conversationID) {
+	if !postgres.IsUUID(conversationID) {
 		return nil, apperr.New(apperr.NotFound, "no conversation %s", conversationID)
 	}
 	var ok bool
@@ -451,14 +452,14 @@ func (k *Knowledge) Reviews(ctx context.Context, brokerageID, status string, lim
 // DecideReview applies a reviewer's decision to a pending review; an edit replaces the
 // stored answer, so the conversation shows what the reviewer approved.
 func (k *Knowledge) DecideReview(ctx context.Context, a access.Actor, id string, d knowledge.Decision) (knowledge.Review, error) {
-	if !isUUID(id) {
+	if !postgres.IsUUID(id) {
 		return knowledge.Review{}, apperr.New(apperr.NotFound, "no review %s", id)
 	}
 	var out knowledge.Review
-	err := InTx(ctx, k.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, k.db, func(tx pgx.Tx) error {
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status FROM reviews WHERE id = $1 AND brokerage_id = $2 FOR UPDATE`, id, a.BrokerageID).Scan(&status); err != nil {
-			return notFound(err, "no review %s", id)
+			return postgres.NotFound(err, "no review %s", id)
 		}
 		if status != knowledge.ReviewPending {
 			return apperr.New(apperr.Conflict, "review %s is already %s", id, status)

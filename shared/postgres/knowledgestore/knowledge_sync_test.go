@@ -1,4 +1,4 @@
-package postgres_test
+package knowledgestore_test
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ai"
 	"github.com/propertypro/propertypro/shared/ai/offline"
 	"github.com/propertypro/propertypro/shared/knowledge"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/testkit"
 	"github.com/propertypro/propertypro/shared/vectormem"
 )
@@ -62,7 +62,7 @@ func TestStructuredKnowledgeSync(t *testing.T) {
 	vs, err := vectormem.New(vectormem.Settings{Dir: t.TempDir()})
 	kmust(t, err)
 	emb := offline.NewEmbedder(768)
-	svc := &knowledge.Service{Repo: postgres.NewKnowledge(db), Vectors: vs, Embedder: emb,
+	svc := &knowledge.Service{Repo: knowledgestore.NewKnowledge(db), Vectors: vs, Embedder: emb,
 		Generator: ai.NewChain(ai.ChainSettings{}, ai.Provider{Name: "offline", Degraded: true,
 			Generator: offline.NewGenerator(offline.GeneratorSettings{Embedder: emb})}),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -147,7 +147,7 @@ func TestAIBudget(t *testing.T) {
 	var b1, b2 string
 	kmust(t, db.QueryRow(ctx, `INSERT INTO brokerages (name) VALUES ('One') RETURNING id::text`).Scan(&b1))
 	kmust(t, db.QueryRow(ctx, `INSERT INTO brokerages (name) VALUES ('Two') RETURNING id::text`).Scan(&b2))
-	budget := postgres.NewAIBudget(db, 1000)
+	budget := knowledgestore.NewAIBudget(db, 1000)
 	now := time.Date(2025, 3, 1, 19, 59, 0, 0, time.UTC) // 23:59 in Dubai
 	budget.SetClock(func() time.Time { return now })
 	kmust(t, budget.SetLimit(ctx, b2, 100))

@@ -1,8 +1,9 @@
-package postgres
+package nurturestore
 
 import (
 	"context"
 	"fmt"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,7 +13,7 @@ import (
 // manager (or the brokerage's first manager or admin) gets a high-priority first-contact task.
 func (n *Nurture) EscalateSLA(ctx context.Context, now time.Time, sla time.Duration) (int, error) {
 	escalated := 0
-	err := InTx(ctx, n.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, n.db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO lead_sla_escalations (lead_id, brokerage_id, manager_id, escalated_at)
 			SELECT l.id, l.brokerage_id, coalesce(a.manager_id, (SELECT u.id FROM users u WHERE u.brokerage_id = l.brokerage_id
 				AND u.active AND u.role IN ('manager', 'admin') ORDER BY u.role = 'manager' DESC, u.created_at LIMIT 1)), $1

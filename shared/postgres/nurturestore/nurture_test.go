@@ -1,4 +1,4 @@
-package postgres_test
+package nurturestore_test
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/propertypro/propertypro/shared/nurture"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/nurturestore"
 	"github.com/propertypro/propertypro/shared/testkit"
 )
 
@@ -36,14 +36,14 @@ func (f *fakeProvider) Deliver(_ context.Context, m nurture.Message) (string, er
 type nurtureWorld struct {
 	ctx      context.Context
 	db       *pgxpool.Pool
-	store    *postgres.Nurture
+	store    *nurturestore.Nurture
 	b, agent string
 }
 
 func newNurtureWorld(t *testing.T) nurtureWorld {
 	t.Helper()
 	w := nurtureWorld{ctx: context.Background(), db: testkit.DB(t)}
-	w.store = postgres.NewNurture(w.db)
+	w.store = nurturestore.NewNurture(w.db)
 	must(t, w.db.QueryRow(w.ctx, `INSERT INTO brokerages (name) VALUES ('Palm Homes') RETURNING id::text`).Scan(&w.b))
 	must(t, w.db.QueryRow(w.ctx, `INSERT INTO users (brokerage_id, email, full_name, password_hash, role)
 		VALUES ($1, 'sara@palm.example', 'Sara Khan', 'x', 'agent') RETURNING id::text`, w.b).Scan(&w.agent))

@@ -1,8 +1,9 @@
-package postgres
+package nurturestore
 
 import (
 	"context"
 	"encoding/json"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,8 +52,8 @@ func (n *Nurture) Sequences(ctx context.Context, brokerageID string) ([]nurture.
 // Sequence returns one of a brokerage's sequences.
 func (n *Nurture) Sequence(ctx context.Context, brokerageID, id string) (nurture.Sequence, error) {
 	s, err := scanSequence(n.db.QueryRow(ctx, `SELECT `+sequenceColumns+` FROM nurture_sequences s
-		WHERE s.brokerage_id = $1 AND s.id = $2`, brokerageID, uuidArg(id)))
-	return s, notFound(err, "no sequence %s", id)
+		WHERE s.brokerage_id = $1 AND s.id = $2`, brokerageID, postgres.UUIDArg(id)))
+	return s, postgres.NotFound(err, "no sequence %s", id)
 }
 
 // SaveSequence creates a sequence, or replaces the one with the same key when replace is set
@@ -65,7 +66,7 @@ func (n *Nurture) SaveSequence(ctx context.Context, brokerageID, actorID string,
 	steps, _ := json.Marshal(in.Steps)
 	active := in.Active == nil || *in.Active
 	var out nurture.Sequence
-	err := InTx(ctx, n.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, n.db, func(tx pgx.Tx) error {
 		conflict := `DO NOTHING`
 		args := []any{brokerageID, in.Key, in.Name, string(entry), in.ExitOn, string(steps), active}
 		if replace {
@@ -85,9 +86,9 @@ func (n *Nurture) SaveSequence(ctx context.Context, brokerageID, actorID string,
 			return apperr.New(apperr.Conflict, "a sequence with key %s exists", in.Key)
 		}
 		if err != nil {
-			return invalidInput(err)
+			return postgres.InvalidInput(err)
 		}
-		return writeAudit(ctx, tx, audit.Entry{BrokerageID: brokerageID, ActorID: actorID, Action: "nurture.sequence.save",
+		return postgres.WriteAudit(ctx, tx, audit.Entry{BrokerageID: brokerageID, ActorID: actorID, Action: "nurture.sequence.save",
 			Entity: "nurture_sequence", EntityID: out.ID, After: out})
 	})
 	return out, err
@@ -194,7 +195,7 @@ func (n *Nurture) Claim(ctx context.Context, outboxID string, now time.Time) (w 
 	}
 	var exists bool
 	err = n.db.QueryRow(ctx, `SELECT EXISTS (SELECT FROM nurture_outbox WHERE id = $1 AND enrollment_id IS NOT NULL)`,
-		uuidArg(outboxID)).Scan(&exists)
+		postgres.UUIDArg(outboxID)).Scan(&exists)
 	if err != nil || exists {
 		return w, false, err
 	}
@@ -232,7 +233,7 @@ func (n *Nurture) claim(ctx context.Context, outboxID string, now time.Time) (nu
 			ORDER BY x.id IN (SELECT v.listing_id FROM viewings v WHERE v.lead_id = l.id) DESC, x.created_at DESC
 			LIMIT 1) li ON true
 		LEFT JOIN locations loc ON loc.id = li.community_id
-		`, uuidArg(outboxID), now).Scan(
+		`, postgres.UUIDArg(outboxID), now).Scan(
 		&w.OutboxID, &w.Status, &w.Approved, &w.Subject, &w.Body, &w.Attempts, &w.EnrollmentID, &w.Step, &w.EnrollStatus,
 		&w.EnrolledAt, &w.StageAtEntry, &w.Brokerage, &w.Sequence.ID, &entry, &w.Sequence.ExitOn, &steps,
 		&c.LeadID, &c.BrokerageID, &c.Name, &c.Phone, &c.Email, &c.Language, &c.Stage,

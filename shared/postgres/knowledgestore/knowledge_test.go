@@ -1,4 +1,4 @@
-package postgres_test
+package knowledgestore_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"github.com/propertypro/propertypro/shared/apperr"
 	"github.com/propertypro/propertypro/shared/document"
 	"github.com/propertypro/propertypro/shared/knowledge"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/testkit"
 	"github.com/propertypro/propertypro/shared/vector"
 	"github.com/propertypro/propertypro/shared/vectormem"
@@ -52,7 +52,7 @@ func TestKnowledgeEndToEnd(t *testing.T) {
 	chain := ai.NewChain(ai.ChainSettings{Observe: knowledge.Observe},
 		ai.Provider{Name: "gemini", Generator: ai.GeneratorFunc(failing)},
 		ai.Provider{Name: "offline", Generator: offline.NewGenerator(offline.GeneratorSettings{Embedder: emb}), Degraded: true})
-	svc := &knowledge.Service{Repo: postgres.NewKnowledge(db), Vectors: vs, Embedder: emb, Generator: chain,
+	svc := &knowledge.Service{Repo: knowledgestore.NewKnowledge(db), Vectors: vs, Embedder: emb, Generator: chain,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: document.Limits{MaxFileSize: 50 << 20}}
 
 	dir := filepath.Join(seedRoot(t), "documents")
@@ -137,12 +137,12 @@ func TestKnowledgeEndToEnd(t *testing.T) {
 		if ans.Answer != knowledge.Refusal || ans.ReviewID == "" {
 			t.Fatalf("answer %q review %q", ans.Answer, ans.ReviewID)
 		}
-		rs, err := postgres.NewKnowledge(db).Reviews(ctx, brokerage, "pending", 10)
+		rs, err := knowledgestore.NewKnowledge(db).Reviews(ctx, brokerage, "pending", 10)
 		kmust(t, err)
 		if len(rs) == 0 {
 			t.Fatal("no review queued")
 		}
-		r, err := postgres.NewKnowledge(db).DecideReview(ctx, access.Actor{UserID: agent, BrokerageID: brokerage, Role: access.Reviewer},
+		r, err := knowledgestore.NewKnowledge(db).DecideReview(ctx, access.Actor{UserID: agent, BrokerageID: brokerage, Role: access.Reviewer},
 			ans.ReviewID, knowledge.Decision{Action: "approve"})
 		kmust(t, err)
 		if r.Status != knowledge.ReviewApproved {
@@ -166,7 +166,7 @@ func TestKnowledgeEndToEnd(t *testing.T) {
 		if none.Retrieval == "sql" && len(none.Citations) != 0 {
 			t.Fatalf("a listing over budget was found: %+v", none)
 		}
-		c, err := postgres.NewKnowledge(db).Conversation(ctx, a, ans.ConversationID)
+		c, err := knowledgestore.NewKnowledge(db).Conversation(ctx, a, ans.ConversationID)
 		kmust(t, err)
 		if len(c.Messages) != 4 {
 			t.Fatalf("conversation has %d messages", len(c.Messages))

@@ -1,7 +1,8 @@
-package postgres
+package knowledgestore
 
 import (
 	"context"
+	"github.com/propertypro/propertypro/shared/postgres"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/propertypro/propertypro/shared/apperr"
@@ -12,12 +13,12 @@ var _ knowledge.ChunkSource = (*Knowledge)(nil)
 
 // CountChunks counts the chunks of a brokerage, or of all when brokerageID is "".
 func (k *Knowledge) CountChunks(ctx context.Context, brokerageID string) (int, error) {
-	if brokerageID != "" && !isUUID(brokerageID) {
+	if brokerageID != "" && !postgres.IsUUID(brokerageID) {
 		return 0, apperr.New(apperr.Invalid, "brokerage id %q is not a uuid", brokerageID)
 	}
 	var n int
 	err := k.db.QueryRow(ctx, `SELECT count(*) FROM knowledge_chunks WHERE $1::uuid IS NULL OR brokerage_id = $1::uuid`,
-		uuidArg(brokerageID)).Scan(&n)
+		postgres.UUIDArg(brokerageID)).Scan(&n)
 	return n, err
 }
 
@@ -26,7 +27,7 @@ func (k *Knowledge) CountChunks(ctx context.Context, brokerageID string) (int, e
 func (k *Knowledge) ChunkPage(ctx context.Context, brokerageID, afterID string, limit int) ([]knowledge.Chunk, error) {
 	return scanChunks(k.db.Query(ctx, `SELECT `+chunkColumns+` FROM knowledge_chunks
 		WHERE id > $2 AND ($1::uuid IS NULL OR brokerage_id = $1::uuid) ORDER BY id LIMIT $3`,
-		uuidArg(brokerageID), afterID, limit))
+		postgres.UUIDArg(brokerageID), afterID, limit))
 }
 
 // Brokerages lists every brokerage's id.

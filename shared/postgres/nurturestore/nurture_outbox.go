@@ -1,8 +1,9 @@
-package postgres
+package nurturestore
 
 import (
 	"context"
 	"fmt"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"strconv"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ func transition(o nurture.Outcome) *cte {
 		`+keep("recipient", m.To)+`, `+keep("subject", m.Subject)+`, `+keep("body", m.Body)+`, `+keep("provider_id", o.ProviderID)+`,
 		sent_at = coalesce(`+q.arg(sentAt)+`, sent_at), attempts = attempts + `+q.arg(b2i(o.Attempted))+`,
 		deferrals = deferrals + `+q.arg(b2i(o.Deferred))+`, updated_at = coalesce(`+q.arg(nullTime(o.At))+`::timestamptz, now())
-		WHERE id = `+q.arg(uuidArg(o.OutboxID))+` AND status = `+q.arg(o.From)+`
+		WHERE id = `+q.arg(postgres.UUIDArg(o.OutboxID))+` AND status = `+q.arg(o.From)+`
 		RETURNING id, brokerage_id, lead_id`)
 	enrollmentEffect(q, o)
 	if o.Task != nil {
@@ -130,7 +131,7 @@ func enrollmentEffect(q *cte, o nurture.Outcome) {
 		return
 	}
 	q.with("enrollment", `UPDATE nurture_enrollments SET `+strings.Join(sets, ", ")+`, updated_at = now()
-		WHERE id = `+q.arg(uuidArg(o.EnrollmentID))+guard+ifMoved)
+		WHERE id = `+q.arg(postgres.UUIDArg(o.EnrollmentID))+guard+ifMoved)
 }
 
 func nullTime(t time.Time) *time.Time {
@@ -186,23 +187,23 @@ func (n *Nurture) Outbox(ctx context.Context, brokerageID, status, leadID string
 	if out == nil {
 		out = []OutboxEntry{}
 	}
-	return out, invalidInput(err)
+	return out, postgres.InvalidInput(err)
 }
 
 // Requeue moves a brokerage's outbox row from one of from back to queued (a reviewer's
 // approval, or an admin re-running a failed job), so the caller can announce it again.
 func (n *Nurture) Requeue(ctx context.Context, brokerageID, actorID, id string, from []string, approve bool) error {
-	return InTx(ctx, n.db, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, n.db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `UPDATE nurture_outbox SET status = 'queued', approved = approved OR $4, attempts = 0,
 				reason = '', updated_at = now() WHERE brokerage_id = $1 AND id = $2 AND status = ANY($3)`,
-			brokerageID, uuidArg(id), from, approve)
+			brokerageID, postgres.UUIDArg(id), from, approve)
 		if err != nil {
-			return invalidInput(err)
+			return postgres.InvalidInput(err)
 		}
 		if tag.RowsAffected() == 0 {
 			var exists bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM nurture_outbox WHERE brokerage_id = $1 AND id = $2)`,
-				brokerageID, uuidArg(id)).Scan(&exists); err != nil {
+				brokerageID, postgres.UUIDArg(id)).Scan(&exists); err != nil {
 				return err
 			}
 			if !exists { // another brokerage's id, or none at all
@@ -240,7 +241,7 @@ func (n *Nurture) Receipt(ctx context.Context, providerID, status, reason string
 // timeline and ends the sequences that exit on a reply. It returns the leads it matched.
 func (n *Nurture) Inbound(ctx context.Context, ch nurture.Channel, from, text string, at time.Time) (int, error) {
 	matched := 0
-	err := InTx(ctx, n.db, func(tx pgx.Tx) error {
+	err := postgres.InTx(ctx, n.db, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `UPDATE leads SET last_inbound_at = greatest(coalesce(last_inbound_at, $3), $3), updated_at = now()
 			WHERE deleted_at IS NULL AND merged_into IS NULL AND (($1 = 'email' AND lower(email) = lower($2) AND email <> '')
 				OR ($1 <> 'email' AND phone_e164 = $2 AND phone_e164 <> '')) RETURNING id::text, brokerage_id::text`, string(ch), from, at)
@@ -299,17 +300,17 @@ func (n *Nurture) Unsubscribe(ctx context.Context, leadID string, ch nurture.Cha
 	if set == "" {
 		return apperr.New(apperr.NotFound, "this unsubscribe link is not valid")
 	}
-	return InTx(ctx, n.db, func(tx pgx.Tx) error {
+	return postgres.InTx(ctx, n.db, func(tx pgx.Tx) error {
 		var reachable bool
 		err := tx.QueryRow(ctx, `UPDATE leads SET `+set+`, version = version + 1, updated_at = now() WHERE id = $1
 			RETURNING (consent_whatsapp AND phone_e164 <> '') OR (consent_email AND email_unsubscribed_at IS NULL AND email <> '')
-				OR (consent_sms AND NOT do_not_call AND phone_e164 <> '')`, uuidArg(leadID), at).Scan(&reachable)
+				OR (consent_sms AND NOT do_not_call AND phone_e164 <> '')`, postgres.UUIDArg(leadID), at).Scan(&reachable)
 		if err != nil {
-			return notFound(invalidInput(err), "this unsubscribe link is not valid")
+			return postgres.NotFound(postgres.InvalidInput(err), "this unsubscribe link is not valid")
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO audit_log (brokerage_id, action, entity, entity_id, after)
 			SELECT brokerage_id, 'lead.unsubscribe', 'lead', id::text, $2::jsonb FROM leads WHERE id = $1`,
-			uuidArg(leadID), fmt.Sprintf(`{"channel": %q}`, ch)); err != nil {
+			postgres.UUIDArg(leadID), fmt.Sprintf(`{"channel": %q}`, ch)); err != nil {
 			return err
 		}
 		if reachable {

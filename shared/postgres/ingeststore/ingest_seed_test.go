@@ -1,4 +1,4 @@
-package postgres_test
+package ingeststore_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/propertypro/propertypro/shared/ingest"
 	"github.com/propertypro/propertypro/shared/ingest/read"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
 	"github.com/propertypro/propertypro/shared/testkit"
 )
 
@@ -56,7 +56,7 @@ func TestSeedData(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep, err := d.store.Ingest(context.Background(), postgres.IngestRequest{BrokerageID: d.brokerage, Bucket: "seed",
+			rep, err := d.store.Ingest(context.Background(), ingeststore.IngestRequest{BrokerageID: d.brokerage, Bucket: "seed",
 				Key: f.name, ETag: tag, Open: func() ([]read.Table, error) { return read.Open(f.name, fh, fh, st.Size()) }})
 			fh.Close()
 			if err != nil || rep.Status != ingest.StatusSucceeded {
