@@ -35,6 +35,8 @@ import (
 	"github.com/propertypro/propertypro/shared/ingest/read"
 	"github.com/propertypro/propertypro/shared/knowledge"
 	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/runner"
 	"github.com/propertypro/propertypro/shared/schema"
 	"github.com/propertypro/propertypro/shared/testkit"
@@ -173,7 +175,7 @@ func databaseFigures(ctx context.Context) error {
 		return err
 	}
 	emb := offline.NewEmbedder(768)
-	svc := &knowledge.Service{Repo: postgres.NewKnowledge(pool), Vectors: vs, Embedder: emb,
+	svc := &knowledge.Service{Repo: knowledgestore.NewKnowledge(pool), Vectors: vs, Embedder: emb,
 		Generator: ai.NewChain(ai.ChainSettings{}, ai.Provider{Name: "offline", Degraded: true,
 			Generator: offline.NewGenerator(offline.GeneratorSettings{Embedder: emb})}),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Limits: document.Limits{MaxFileSize: 50 << 20}}
@@ -280,14 +282,14 @@ var seedFiles = []string{"agents.csv", "properties.csv", "listings.csv", "market
 // loadSeedData ingests the seed exports with the ingestion pipeline, as a brokerage's drop
 // would; the triggers queue every row for the knowledge sync.
 func loadSeedData(ctx context.Context, pool *pgxpool.Pool, brokerage, dir string) error {
-	store := postgres.NewIngestions(pool)
+	store := ingeststore.NewIngestions(pool)
 	for _, name := range seedFiles {
 		path := filepath.Join(dir, name)
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err
 		}
-		rep, err := store.Ingest(ctx, postgres.IngestRequest{BrokerageID: brokerage, Bucket: "bench", Key: name, ETag: name,
+		rep, err := store.Ingest(ctx, ingeststore.IngestRequest{BrokerageID: brokerage, Bucket: "bench", Key: name, ETag: name,
 			Open: func() ([]read.Table, error) {
 				return read.Open(name, bytes.NewReader(data), bytes.NewReader(data), int64(len(data)))
 			}})

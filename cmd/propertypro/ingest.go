@@ -13,7 +13,7 @@ import (
 	"github.com/propertypro/propertypro/shared/ingest"
 	"github.com/propertypro/propertypro/shared/ingest/read"
 	_ "github.com/propertypro/propertypro/shared/ingest/read/xlsx" // XLSX workbooks
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
 	"github.com/schollz/progressbar/v3"
 )
 
@@ -39,7 +39,7 @@ func (c ingestCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	store := postgres.NewIngestions(db.Pool)
+	store := ingeststore.NewIngestions(db.Pool)
 	brokerage, err := store.ResolveBrokerage(e.ctx, c.Brokerage)
 	if err != nil {
 		return err
@@ -59,7 +59,7 @@ func (c ingestCmd) Run(e *env) error {
 		}
 	}()
 	bar := progressbar.DefaultBytes(size, "ingesting "+filepath.Base(c.File))
-	rep, err := store.Ingest(e.ctx, postgres.IngestRequest{BrokerageID: brokerage, Bucket: "local-file", Key: abs,
+	rep, err := store.Ingest(e.ctx, ingeststore.IngestRequest{BrokerageID: brokerage, Bucket: "local-file", Key: abs,
 		ETag: etag, Dataset: c.Dataset, DryRun: c.DryRun, Force: c.Force,
 		Open: func() ([]read.Table, error) {
 			if f, err = os.Open(c.File); err != nil {

@@ -9,7 +9,7 @@ import (
 	"github.com/propertypro/propertypro/shared/knowledge"
 	"github.com/propertypro/propertypro/shared/knowledgewire"
 	"github.com/propertypro/propertypro/shared/platform"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
 	"github.com/propertypro/propertypro/shared/runner"
 )
 
@@ -48,7 +48,7 @@ func (c reindexCmd) Run(e *env) error {
 		scope = "brokerage " + brokerage
 	}
 	progress("reindexing %s with %s (%d dimensions)", scope, svc.Embedder.Model(), svc.Embedder.Dimensions())
-	n, err := svc.Reindex(e.ctx, postgres.NewKnowledge(db.Pool), knowledge.ReindexOptions{BrokerageID: brokerage,
+	n, err := svc.Reindex(e.ctx, knowledgestore.NewKnowledge(db.Pool), knowledge.ReindexOptions{BrokerageID: brokerage,
 		Clean: c.Clean, Batch: c.Batch, Progress: func(done, total int) {
 			fmt.Fprintf(os.Stderr, "\r• %d/%d chunks (%d%%)", done, total, done*100/max(total, 1))
 		}})
