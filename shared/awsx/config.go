@@ -47,6 +47,7 @@ func Config(ctx context.Context, s Settings) (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS config: %w", err)
 	}
+	cfg.APIOptions = append(cfg.APIOptions, traceCalls)
 	if s.Endpoint == "" {
 		return cfg, nil
 	}
