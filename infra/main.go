@@ -47,6 +47,12 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	var tracing [3]string
+	for i, key := range []string{stack.ContextTracing, stack.ContextOTLPEndpoint, stack.ContextADOTLayer} {
+		if tracing[i], err = stack.StringFromContext(app, key); err != nil {
+			return err
+		}
+	}
 	props := stack.Props{
 		Env:            env,
 		Functions:      functions.Manifest,
@@ -55,6 +61,9 @@ func run(args []string) error {
 		AWS:            awsTarget(),
 		AlarmEmail:     email,
 		RunbookBaseURL: runbooks,
+		Tracing:        tracing[0],
+		OTLPEndpoint:   tracing[1],
+		ADOTLayerARN:   tracing[2],
 	}
 	if err := props.Validate(); err != nil {
 		return fmt.Errorf("cannot synthesize %s:\n%w", stack.StackName(env), err)

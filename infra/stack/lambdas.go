@@ -49,6 +49,7 @@ func (b *builder) newLambda(f functions.Function) awslambda.Function {
 	if readsSecrets(f.Access) {
 		props.ParamsAndSecrets = secretsExtension()
 	}
+	b.props.traceFunction(scope, props)
 	return awslambda.NewFunction(scope, jsii.String("Function"), props)
 }
 
@@ -90,6 +91,7 @@ func (b *builder) environment(f functions.Function) *map[string]*string {
 	if f.Access.AI {
 		env[EnvAISecretARN] = b.aiSecret.SecretArn()
 	}
+	b.props.traceEnvironment(env)
 	return &env
 }
 

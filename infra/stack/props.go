@@ -35,6 +35,12 @@ type Props struct {
 	// that the on-call engineer gets a clickable link (CDK context "runbookBaseUrl", e.g.
 	// "https://github.com/acme/propertypro/blob/main/"); empty leaves the repository path.
 	RunbookBaseURL string
+	// Tracing chooses where spans go: TracingNone (default), TracingOTLP or TracingXRay (CDK
+	// context "tracing"); OTLPEndpoint ("otlpEndpoint") is the collector for TracingOTLP and
+	// ADOTLayerARN ("adotLayerArn") overrides the collector layer for TracingXRay.
+	Tracing      string
+	OTLPEndpoint string
+	ADOTLayerARN string
 }
 
 // DefaultBuildDir is where `make build` leaves one folder per function, relative to infra/.
@@ -74,6 +80,7 @@ func (p Props) Validate() error {
 	}
 	errs = append(errs, p.validateBuckets()...)
 	errs = append(errs, p.validateAlarmOptions()...)
+	errs = append(errs, p.validateTracing()...)
 	queues, qerrs := p.queueOwners()
 	errs = append(errs, qerrs...)
 	seen := map[string]bool{}
