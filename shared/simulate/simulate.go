@@ -196,7 +196,7 @@ type gen struct {
 
 func newGen(o Options) *gen {
 	g := &gen{o: o}
-	g.r = rand.New(&g.pcg)
+	g.r = rand.New(&g.pcg) // #nosec G404 -- simulated data must be reproducible from its seed, not secret
 	return g
 }
 
