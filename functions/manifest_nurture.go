@@ -121,14 +121,6 @@ var nurtureFunctions = []Function{
 		Access:   Access{Database: true},
 	},
 	{
-		Name:     "cron-retention-purge",
-		Summary:  "Deletes finished rows past each table's retention (RETENTION_POLICY).",
-		Schedule: "cron(0 23 * * ? *)",
-		Timeout:  5 * time.Minute,
-		MemoryMB: 128,
-		Access:   Access{Database: true},
-	},
-	{
 		Name:     "cron-stuck-jobs",
 		Summary:  "Re-queues nurture messages stuck queued or sending, or dead-letters them after too many attempts.",
 		Schedule: "rate(10 minutes)",

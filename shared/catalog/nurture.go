@@ -8,10 +8,9 @@ import (
 // nurtureBuilders are the task and schedule functions of the nurture area.
 func nurtureBuilders() map[string]platform.Builder {
 	return map[string]platform.Builder{
-		"cron-nurture-due":     delivery.NurtureDue,
-		"task-nurture-send":    delivery.NurtureSend,
-		"cron-lead-sla":        delivery.LeadSLA,
-		"cron-retention-purge": delivery.RetentionPurge,
-		"cron-stuck-jobs":      delivery.StuckJobs,
+		"cron-nurture-due":  delivery.NurtureDue,
+		"task-nurture-send": delivery.NurtureSend,
+		"cron-lead-sla":     delivery.LeadSLA,
+		"cron-stuck-jobs":   delivery.StuckJobs,
 	}
 }

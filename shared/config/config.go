@@ -67,7 +67,7 @@ type Config struct {
 	SMSAPIURL           string        `env:"SMS_API_URL" doc:"SMS gateway endpoint (HTTP POST, JSON)."`
 	SMSAPIKey           string        `env:"SMS_API_KEY" doc:"SMS gateway API key (Bearer)." secret:"true"`
 	SMSSender           string        `env:"SMS_SENDER" default:"PropertyPro" doc:"SMS sender id registered with the TDRA."`
-	RetentionPolicy     string        `env:"RETENTION_POLICY" default:"queue_messages=14,nurture_outbox=400,nurture_enrollments=400,login_attempts=30,refresh_tokens=30,rate_buckets=7" doc:"Days each table's finished rows are kept (table=days, comma-separated); tables not listed are never purged."`
+	RetentionPolicy     string        `env:"RETENTION_POLICY" doc:"Days to keep a table's rows instead of its default retention (table=days, comma-separated; defaults and reasons in docs/data/classification.md). Naming a table without a policy is an error."`
 	StuckJobAfter       time.Duration `env:"STUCK_JOB_AFTER" default:"15m" range:"1m,24h" doc:"How long an outbox message may stay queued or sending before the sweeper re-queues or dead-letters it."`
 
 	Env               string        `env:"APP_ENV" default:"local" oneof:"local,dev,staging,prod,test" doc:"Deployment environment."`

@@ -3,10 +3,7 @@ package delivery
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"github.com/propertypro/propertypro/shared/apperr"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/propertypro/propertypro/shared/ai"
@@ -144,42 +141,6 @@ func LeadSLA(b *platform.Boot) (platform.Handler, error) {
 			return err
 		})
 		b.Log.InfoContext(ctx, "speed-to-lead", "ran", ran, "escalated", n)
-		return err
-	}}, nil
-}
-
-// ParseRetention reads RETENTION_POLICY ("table=days,...").
-func ParseRetention(s string) (map[string]int, error) {
-	out := map[string]int{}
-	for _, part := range strings.Split(s, ",") {
-		if part = strings.TrimSpace(part); part == "" {
-			continue
-		}
-		table, days, ok := strings.Cut(part, "=")
-		d, err := strconv.Atoi(strings.TrimSpace(days))
-		if !ok || err != nil || d < 1 {
-			return nil, fmt.Errorf("RETENTION_POLICY: %q is not table=days (days ≥ 1)", part)
-		}
-		out[strings.TrimSpace(table)] = d
-	}
-	return out, nil
-}
-
-// RetentionPurge builds cron-retention-purge: finished rows older than each table's
-// retention are deleted in batches, under an advisory lock.
-func RetentionPurge(b *platform.Boot) (platform.Handler, error) {
-	days, err := ParseRetention(b.Config.RetentionPolicy)
-	if err != nil {
-		return platform.Handler{}, err
-	}
-	store := nurturestore.NewNurture(b.DB)
-	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
-		var purged map[string]int64
-		ran, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) (err error) {
-			purged, err = store.Purge(ctx, now, days)
-			return err
-		})
-		b.Log.InfoContext(ctx, "retention purge", "ran", ran, "deleted", purged)
 		return err
 	}}, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -176,27 +175,6 @@ func TestLeadSLAJob(t *testing.T) {
 	w.twice(job, tuesday.Add(45*time.Minute))
 	if n := w.count(`SELECT count(*) FROM tasks WHERE assignee_id = $1 AND kind = 'first_contact'`, manager); n != 1 {
 		t.Fatalf("%d escalation tasks for the manager, want 1", n)
-	}
-}
-
-// cron-retention-purge applies RETENTION_POLICY per table and refuses a policy it cannot read.
-func TestRetentionPurgeJob(t *testing.T) {
-	w := newWorld(t)
-	var lead string
-	w.must(w.db.QueryRow(w.ctx, `INSERT INTO leads (brokerage_id, full_name) VALUES ($1, 'Old') RETURNING id::text`, w.b).Scan(&lead))
-	_, err := w.db.Exec(w.ctx, `INSERT INTO nurture_outbox (brokerage_id, lead_id, status, created_at, updated_at)
-		VALUES ($1, $2, 'sent', $3, $3), ($1, $2, 'sent', $4, $4)`, w.b, lead, tuesday.AddDate(0, 0, -40), tuesday.AddDate(0, 0, -10))
-	w.must(err)
-	job := w.job("cron-retention-purge", map[string]string{"RETENTION_POLICY": "nurture_outbox=30"}, delivery.RetentionPurge)
-	w.twice(job, tuesday)
-	if n := w.count(`SELECT count(*) FROM nurture_outbox`); n != 1 {
-		t.Fatalf("%d outbox rows left, want the 10-day-old one", n)
-	}
-	for _, bad := range []string{"nurture_outbox=zero", "nurture_outbox"} {
-		_, err := delivery.RetentionPurge(w.boot("cron-retention-purge", map[string]string{"RETENTION_POLICY": bad}))
-		if err == nil || !strings.Contains(err.Error(), "RETENTION_POLICY") {
-			t.Errorf("policy %q: %v, want an error naming RETENTION_POLICY", bad, err)
-		}
 	}
 }
 

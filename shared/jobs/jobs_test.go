@@ -106,3 +106,50 @@ func TestDBMaintenance(t *testing.T) {
 		t.Errorf("analyze_probe has reltuples %v: ANALYZE did not run", tuples)
 	}
 }
+
+// cron-retention applies the classification's retention with RETENTION_POLICY's days in
+// place of a table's default: finished rows past it go, unfinished and recent ones stay; a
+// policy it cannot read or for a table without retention stops the function at start.
+func TestRetentionWithPolicy(t *testing.T) {
+	db := testkit.DB(t)
+	ctx := context.Background()
+	now := time.Date(2027, 3, 2, 1, 0, 0, 0, time.UTC)
+	var brokerage, lead string
+	must(t, db.QueryRow(ctx, `INSERT INTO brokerages (name) VALUES ('Creek Homes') RETURNING id::text`).Scan(&brokerage))
+	must(t, db.QueryRow(ctx, `INSERT INTO leads (brokerage_id, full_name) VALUES ($1, 'Old') RETURNING id::text`, brokerage).Scan(&lead))
+	_, err := db.Exec(ctx, `INSERT INTO nurture_outbox (brokerage_id, lead_id, step, status, created_at, updated_at) VALUES
+		($1, $2, 1, 'sent', $3, $3), ($1, $2, 2, 'sent', $4, $4), ($1, $2, 3, 'queued', $3, $3)`,
+		brokerage, lead, now.AddDate(0, 0, -40), now.AddDate(0, 0, -10))
+	must(t, err)
+	b := boot(t, "cron-retention", db)
+	b.Config.RetentionPolicy = "nurture_outbox=30"
+	h, err := jobs.Retention(b)
+	must(t, err)
+	for range 2 {
+		must(t, h.Job(ctx, now))
+	}
+	var left []int
+	rows, err := db.Query(ctx, `SELECT step FROM nurture_outbox ORDER BY step`)
+	must(t, err)
+	for rows.Next() {
+		var s int
+		must(t, rows.Scan(&s))
+		left = append(left, s)
+	}
+	if !slices.Equal(left, []int{2, 3}) {
+		t.Fatalf("outbox steps left %v, want the recent sent one and the unfinished one", left)
+	}
+	for _, bad := range []string{"nurture_outbox=zero", "nurture_outbox", "leads=30"} {
+		b.Config.RetentionPolicy = bad
+		if _, err := jobs.Retention(b); err == nil {
+			t.Errorf("RETENTION_POLICY=%q accepted", bad)
+		}
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

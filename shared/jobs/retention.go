@@ -9,13 +9,19 @@ import (
 	"github.com/propertypro/propertypro/shared/privacy"
 )
 
-// Retention builds cron-retention: every table's retention policy from shared/privacy,
-// applied under an advisory lock, so the classification document and the deletions are one
-// source. Deleting what is already gone is a no-op, so a re-run is harmless.
+// Retention builds cron-retention: every table's retention policy from shared/privacy, with
+// the days RETENTION_POLICY overrides, applied under an advisory lock, so the classification
+// document and the deletions are one source. Deleting what is already gone is a no-op, so a
+// re-run is harmless.
 func Retention(b *platform.Boot) (platform.Handler, error) {
+	policy, err := privacy.ParsePolicy(b.Config.RetentionPolicy)
+	if err != nil {
+		return platform.Handler{}, err
+	}
+	retentions := privacy.WithOverrides(policy)
 	return platform.Handler{Job: func(ctx context.Context, now time.Time) error {
 		_, err := postgres.WithJobLock(ctx, b.DB, b.Fn.Name, func(ctx context.Context) error {
-			for _, r := range privacy.Retentions {
+			for _, r := range retentions {
 				n, err := postgres.DeleteExpired(ctx, b.DB, r, now)
 				if err != nil {
 					return err

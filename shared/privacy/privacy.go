@@ -5,7 +5,11 @@
 package privacy
 
 import (
+	"fmt"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -128,4 +132,51 @@ var Retentions = []Retention{
 	{Table: "audit_log", Keep: 5 * 365 * day, Column: "at", Reason: "AML record keeping and PDPL accountability (5 years)"},
 	{Table: "object_traces", Keep: 7 * day, Column: "created_at",
 		Reason: "trace context of uploads: only the processing of a fresh upload continues its trace"},
+	{Table: "nurture_outbox", Keep: 400 * day, Column: "created_at",
+		Where:  "status IN ('sent', 'delivered', 'failed', 'bounced', 'blocked', 'cancelled', 'done')",
+		Reason: "finished messages: a year of contact history for consent and frequency questions"},
+	{Table: "nurture_enrollments", Keep: 400 * day, Column: "updated_at", Where: "status <> 'active'",
+		Reason: "ended sequences: a year, like the messages they sent"},
+}
+
+// ParsePolicy reads RETENTION_POLICY ("table=days,..."): the days to keep instead of a
+// table's default. Only tables with a policy here may be named.
+func ParsePolicy(s string) (map[string]int, error) {
+	out := map[string]int{}
+	for _, part := range strings.Split(s, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		table, days, ok := strings.Cut(part, "=")
+		table = strings.TrimSpace(table)
+		d, err := strconv.Atoi(strings.TrimSpace(days))
+		if !ok || err != nil || d < 1 {
+			return nil, fmt.Errorf("RETENTION_POLICY: %q is not table=days (days ≥ 1)", part)
+		}
+		if !slices.ContainsFunc(Retentions, func(r Retention) bool { return r.Table == table }) {
+			return nil, fmt.Errorf("RETENTION_POLICY: table %q has no retention policy; tables: %s", table, strings.Join(retainedTables(), ", "))
+		}
+		out[table] = d
+	}
+	return out, nil
+}
+
+// WithOverrides is Retentions with the days of policy (from ParsePolicy) in place of the defaults.
+func WithOverrides(policy map[string]int) []Retention {
+	out := slices.Clone(Retentions)
+	for i, r := range out {
+		if d, ok := policy[r.Table]; ok {
+			out[i].Keep = time.Duration(d) * day
+			out[i].Reason += fmt.Sprintf(" (RETENTION_POLICY: %d days)", d)
+		}
+	}
+	return out
+}
+
+func retainedTables() []string {
+	var out []string
+	for _, r := range Retentions {
+		out = append(out, r.Table)
+	}
+	return out
 }

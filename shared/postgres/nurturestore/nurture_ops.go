@@ -2,7 +2,6 @@ package nurturestore
 
 import (
 	"context"
-	"fmt"
 	"github.com/propertypro/propertypro/shared/postgres"
 	"time"
 
@@ -55,52 +54,4 @@ func (n *Nurture) Sweep(ctx context.Context, now time.Time, after time.Duration,
 	}
 	requeue, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	return requeue, int(tag.RowsAffected()), err
-}
-
-// purgeRules names, per table the retention purge may touch, the age column and which rows
-// are finished enough to go.
-var purgeRules = map[string]struct{ column, where string }{
-	"queue_messages":      {"sent_at", "dead"},
-	"nurture_outbox":      {"created_at", "status IN ('sent', 'delivered', 'failed', 'bounced', 'blocked', 'cancelled', 'done')"},
-	"nurture_enrollments": {"updated_at", "status <> 'active'"},
-	"login_attempts":      {"updated_at", "true"},
-	"refresh_tokens":      {"expires_at", "true"},
-	"rate_buckets":        {"updated_at", "true"},
-	"audit_log":           {"at", "true"},
-	"activities":          {"at", "true"},
-}
-
-// PurgeTables lists the tables the retention purge accepts.
-func PurgeTables() []string {
-	out := make([]string, 0, len(purgeRules))
-	for t := range purgeRules {
-		out = append(out, t)
-	}
-	return out
-}
-
-// Purge deletes rows older than days per table, in batches so no statement runs long; it is
-// idempotent and safe to overlap (each batch deletes what is still there).
-func (n *Nurture) Purge(ctx context.Context, now time.Time, days map[string]int) (map[string]int64, error) {
-	out := map[string]int64{}
-	for table, d := range days {
-		r, ok := purgeRules[table]
-		if !ok {
-			return out, fmt.Errorf("retention purge: table %s is not purgeable", table)
-		}
-		for {
-			tag, err := n.db.Exec(ctx, fmt.Sprintf(`DELETE FROM %s WHERE ctid = ANY(ARRAY(SELECT ctid FROM %s
-				WHERE %s < $1::timestamptz - make_interval(days => $2) AND %s LIMIT 5000))`,
-				pgx.Identifier{table}.Sanitize(), pgx.Identifier{table}.Sanitize(),
-				pgx.Identifier{r.column}.Sanitize(), r.where), now, d)
-			if err != nil {
-				return out, err
-			}
-			out[table] += tag.RowsAffected()
-			if tag.RowsAffected() < 5000 {
-				break
-			}
-		}
-	}
-	return out, nil
 }
