@@ -80,6 +80,8 @@ type Config struct {
 	AWSRegion         string        `env:"AWS_REGION" default:"me-central-1" doc:"AWS region."`
 	AWSEndpointURL    string        `env:"AWS_ENDPOINT_URL" doc:"AWS emulator endpoint (moto, LocalStack). Set locally: S3 and SQS are used instead of the in-process stand-ins."`
 	OpenAIModel       string        `env:"OPENAI_MODEL" default:"gpt-4o-mini" doc:"OpenAI model used when Gemini fails."`
+	GeminiBaseURL     string        `env:"GEMINI_BASE_URL" doc:"Gemini API base URL, for an AI gateway or proxy; unset: Google's endpoint."`
+	OpenAIBaseURL     string        `env:"OPENAI_BASE_URL" doc:"OpenAI API base URL with its version path (e.g. https://gateway.example/v1/), for an AI gateway or proxy; unset: OpenAI's endpoint."`
 	ChromaToken       string        `env:"CHROMA_TOKEN" doc:"Token sent to Chroma when its server requires one." secret:"true"`
 	OTelExporter      string        `env:"OTEL_TRACES_EXPORTER" default:"none" oneof:"none,stdout,otlp" doc:"Where spans go: nowhere, printed to stderr, or OTLP/HTTP."`
 	OTelEndpoint      string        `env:"OTEL_EXPORTER_OTLP_ENDPOINT" doc:"OTLP/HTTP endpoint when OTEL_TRACES_EXPORTER=otlp."`

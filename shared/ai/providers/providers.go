@@ -49,7 +49,7 @@ type Settings struct {
 // the offline default, since the configuration has no key choosing another.
 func FromConfig(c config.Config) Settings {
 	return Settings{GoogleAPIKey: c.GoogleAPIKey, OpenAIAPIKey: c.OpenAIAPIKey, GeminiModel: c.AIModel,
-		OpenAIModel: c.OpenAIModel, Embedder: EmbedderOffline}
+		OpenAIModel: c.OpenAIModel, GeminiBaseURL: c.GeminiBaseURL, OpenAIBaseURL: c.OpenAIBaseURL, Embedder: EmbedderOffline}
 }
 
 // NewChain returns the answer chain Gemini → OpenAI → offline, each paid provider present
