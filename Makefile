@@ -60,7 +60,7 @@ bench-knowledge: ## Assistant: retrieval top-5 over 100,000 vectors, chat round 
 	$(GO) run ./bench/knowledge
 
 bench-nurture: ## Nurture: due finder over 1,000,000 enrollments with 10,000 due; send path messages/s with a fake provider.
-	NURTURE_BENCH=1 $(GO) test -count=1 -timeout 30m -run TestNurtureFigures -v ./shared/postgres/ | grep -E 'target|MB|load|FAIL|^ok'
+	NURTURE_BENCH=1 $(GO) test -count=1 -timeout 30m -run TestNurtureFigures -v ./shared/postgres/nurturestore/ | grep -E 'target|MB|load|FAIL|^ok'
 
 bench: bench-coldstart bench-listings bench-ingest bench-knowledge bench-nurture ## Run every benchmark and print figures with their ratios.
 
