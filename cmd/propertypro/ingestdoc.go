@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/knowledge"
 	"github.com/propertypro/propertypro/shared/knowledgewire"
@@ -36,13 +37,11 @@ func (c ingestDocCmd) Run(e *env) error {
 		return err
 	}
 	defer db.Close()
-	brokerage, err := c.brokerage(e, db)
+	brokerage, err := findBrokerage(e, db, c.Brokerage)
 	if err != nil {
 		return err
 	}
-	fn, _ := functions.Lookup("task-process-document")
-	b := &platform.Boot{Fn: fn, Config: e.cfg, Log: e.log, DB: db.Pool, Runtime: "local"}
-	svc, err := knowledgewire.Service(b)
+	svc, err := knowledgeService(e, db, "task-process-document")
 	if err != nil {
 		return err
 	}
@@ -67,27 +66,31 @@ func (c ingestDocCmd) Run(e *env) error {
 	return nil
 }
 
-func (c ingestDocCmd) brokerage(e *env, db *runner.Database) (string, error) {
-	rows, err := db.Pool.Query(e.ctx, `SELECT id::text FROM brokerages WHERE $1 = '' OR id::text = $1 OR name = $1 LIMIT 2`, c.Brokerage)
+// findBrokerage resolves a brokerage given by id or name to its id. An empty ref means the
+// only brokerage there is; several matches are an error rather than a guess.
+func findBrokerage(e *env, db *runner.Database, ref string) (string, error) {
+	rows, err := db.Pool.Query(e.ctx, `SELECT id::text FROM brokerages WHERE $1 = '' OR id::text = $1 OR name = $1 LIMIT 2`, ref)
 	if err != nil {
 		return "", err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return "", err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
 		return "", err
 	}
 	switch {
 	case len(ids) == 0:
-		return "", fmt.Errorf("no brokerage %q (create one with `propertypro users create`)", c.Brokerage)
+		return "", fmt.Errorf("no brokerage %q (create one with `propertypro users create`)", ref)
 	case len(ids) > 1:
-		return "", fmt.Errorf("several brokerages: name one with --brokerage")
+		return "", fmt.Errorf("several brokerages match %q: name one with --brokerage (its id)", ref)
 	}
 	return ids[0], nil
+}
+
+// knowledgeService builds the knowledge service as the named function would in AWS.
+func knowledgeService(e *env, db *runner.Database, function string) (*knowledge.Service, error) {
+	fn, err := functions.Lookup(function)
+	if err != nil {
+		return nil, err
+	}
+	return knowledgewire.Service(&platform.Boot{Fn: fn, Config: e.cfg, Log: e.log, DB: db.Pool, Runtime: "local"})
 }

@@ -127,7 +127,19 @@ type opsDLQListCmd struct {
 }
 
 func (c opsDLQListCmd) Run(e *env) error {
-	fn, err := taskQueue(c.Queue)
+	return e.withQueue(c.Queue, func(q opsQueue, name string) error {
+		msgs, err := q.Dead(e.ctx, name, c.Limit)
+		if err != nil {
+			return err
+		}
+		return printMessages(name, msgs)
+	})
+}
+
+// withQueue resolves a queue (or its task function's name) and runs f on the queues of the
+// configured platform, closing the database afterwards.
+func (e *env) withQueue(queueOrFunction string, f func(q opsQueue, name string) error) error {
+	fn, err := taskQueue(queueOrFunction)
 	if err != nil {
 		return err
 	}
@@ -136,11 +148,7 @@ func (c opsDLQListCmd) Run(e *env) error {
 		return err
 	}
 	defer db.Close()
-	msgs, err := q.Dead(e.ctx, fn.Queue, c.Limit)
-	if err != nil {
-		return err
-	}
-	return printMessages(fn.Queue, msgs)
+	return f(q, fn.Queue)
 }
 
 func printMessages(q string, msgs []queue.Message) error {
@@ -168,21 +176,14 @@ type opsDLQRedriveCmd struct {
 }
 
 func (c opsDLQRedriveCmd) Run(e *env) error {
-	fn, err := taskQueue(c.Queue)
-	if err != nil {
-		return err
-	}
-	q, db, err := e.queues()
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	n, err := q.Redrive(e.ctx, fn.Queue)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("redrove %d message(s) to %s\n", n, fn.Queue)
-	return nil
+	return e.withQueue(c.Queue, func(q opsQueue, name string) error {
+		n, err := q.Redrive(e.ctx, name)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("redrove %d message(s) to %s\n", n, name)
+		return nil
+	})
 }
 
 type opsFailuresCmd struct {

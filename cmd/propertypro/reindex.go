@@ -5,12 +5,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/propertypro/propertypro/functions"
 	"github.com/propertypro/propertypro/shared/knowledge"
-	"github.com/propertypro/propertypro/shared/knowledgewire"
-	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres/knowledgestore"
-	"github.com/propertypro/propertypro/shared/runner"
 )
 
 type reindexCmd struct {
@@ -30,15 +26,13 @@ func (c reindexCmd) Run(e *env) error {
 		return err
 	}
 	defer db.Close()
-	brokerage, err := c.brokerage(e, db)
-	if err != nil {
-		return err
+	brokerage := "" // every brokerage
+	if c.Brokerage != "" {
+		if brokerage, err = findBrokerage(e, db, c.Brokerage); err != nil {
+			return err
+		}
 	}
-	fn, err := functions.Lookup("task-reembed")
-	if err != nil {
-		return err
-	}
-	svc, err := knowledgewire.Service(&platform.Boot{Fn: fn, Config: e.cfg, Log: e.log, DB: db.Pool, Runtime: "local"})
+	svc, err := knowledgeService(e, db, "task-reembed")
 	if err != nil {
 		return err
 	}
@@ -63,14 +57,3 @@ func (c reindexCmd) Run(e *env) error {
 }
 
 // brokerage resolves --brokerage (an id or a name) to an id; "" stays "" (every brokerage).
-func (c reindexCmd) brokerage(e *env, db *runner.Database) (string, error) {
-	if c.Brokerage == "" {
-		return "", nil
-	}
-	var id string
-	err := db.Pool.QueryRow(e.ctx, `SELECT id::text FROM brokerages WHERE id::text = $1 OR name = $1 LIMIT 1`, c.Brokerage).Scan(&id)
-	if err != nil {
-		return "", fmt.Errorf("no brokerage %q", c.Brokerage)
-	}
-	return id, nil
-}
