@@ -2,6 +2,7 @@ package lead
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/propertypro/propertypro/shared/access"
@@ -39,8 +40,15 @@ type LegalHold struct {
 var (
 	identityFields = []string{"full_name", "phone_e164", "email", "nationality"}
 	otherFields    = []string{"phone_raw", "preferences", "budget_min_aed", "budget_max_aed"}
-	relatedFields  = []string{"activities.body", "tasks.title", "tasks.notes", "viewings.feedback"}
+	relatedFields  = []string{"activities.body", "tasks.title", "tasks.notes", "viewings.feedback",
+		"nurture_outbox.recipient", "nurture_outbox.subject", "nurture_outbox.body"}
 )
+
+// ErasableFields lists everything an erasure without a legal hold clears: the lead's own
+// columns by name, and the related tables' as table.column.
+func ErasableFields() []string {
+	return slices.Concat(identityFields, otherFields, relatedFields)
+}
 
 // Hold decides whether AML law defers the erasure of a lead's identity. A deal holds it when
 // it closed won, carries an AML flag, or was created within the retention period; the hold
