@@ -29,6 +29,7 @@ FUZZTIME ?= 15s
 test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzReaders$$' -fuzztime $(FUZZTIME) ./shared/ingest/read
 	$(GO) test -run '^$$' -fuzz '^FuzzExtract$$' -fuzztime $(FUZZTIME) ./shared/document
+	$(GO) test -run '^$$' -fuzz '^FuzzJSONStrings$$' -fuzztime $(FUZZTIME) ./shared/ingest
 
 test-infra:
 	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
