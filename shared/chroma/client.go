@@ -13,10 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -51,22 +49,6 @@ type Settings struct {
 	Retries int
 	// HTTPClient defaults to a client of its own.
 	HTTPClient *http.Client
-}
-
-// BaseURL builds the server URL from CHROMA_HOST and CHROMA_PORT; a host that already has a
-// scheme (https://chroma.example) keeps it, and its own port if it names one.
-func BaseURL(host string, port int) string {
-	if strings.Contains(host, "://") {
-		u, err := url.Parse(host)
-		if err == nil && u.Port() == "" && port > 0 {
-			u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(port))
-		}
-		if err == nil {
-			return strings.TrimRight(u.String(), "/")
-		}
-		return strings.TrimRight(host, "/")
-	}
-	return "http://" + net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 // Client is a vector.Store backed by a Chroma server.

@@ -130,24 +130,3 @@ func TestNewRejectsBadSettings(t *testing.T) {
 		}
 	}
 }
-
-func TestBaseURL(t *testing.T) {
-	tests := []struct {
-		host string
-		port int
-		want string
-	}{
-		{"127.0.0.1", 8000, "http://127.0.0.1:8000"},
-		{"chroma.internal", 443, "http://chroma.internal:443"},
-		{"https://chroma.example.com", 443, "https://chroma.example.com:443"},
-		{"https://chroma.example.com:9000/", 8000, "https://chroma.example.com:9000"},
-		{"::1", 8000, "http://[::1]:8000"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.host, func(t *testing.T) {
-			if got := chroma.BaseURL(tc.host, tc.port); got != tc.want {
-				t.Fatalf("BaseURL(%q, %d) = %q, want %q", tc.host, tc.port, got, tc.want)
-			}
-		})
-	}
-}

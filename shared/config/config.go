@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net"
+	"net/url"
 	"os"
 	"reflect"
 	"slices"
@@ -255,3 +257,21 @@ func (c Config) RefreshTokenTTL() time.Duration {
 
 // Addr is the local platform's listen address, HOST:PORT.
 func (c Config) Addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
+
+// ChromaURL is the Chroma server's URL from CHROMA_HOST and CHROMA_PORT; a host that already
+// has a scheme (https://chroma.example) keeps it, and its own port if it names one. It lives
+// here rather than in the Chroma client so the readiness check of every function can build it
+// without linking that client.
+func (c Config) ChromaURL() string {
+	if strings.Contains(c.ChromaHost, "://") {
+		u, err := url.Parse(c.ChromaHost)
+		if err != nil {
+			return strings.TrimRight(c.ChromaHost, "/")
+		}
+		if u.Port() == "" && c.ChromaPort > 0 {
+			u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(c.ChromaPort))
+		}
+		return strings.TrimRight(u.String(), "/")
+	}
+	return "http://" + net.JoinHostPort(c.ChromaHost, strconv.Itoa(c.ChromaPort))
+}

@@ -36,7 +36,7 @@ var (
 // stores over one folder must never write it at once.
 func VectorStore(b *platform.Boot) (vector.Store, error) {
 	c := b.Config
-	key := "chroma:" + chroma.BaseURL(c.ChromaHost, c.ChromaPort) // two servers may share a host
+	key := "chroma:" + c.ChromaURL() // two servers may share a host
 	if c.ChromaHost == "" {
 		key = "dir:" + filepath.Join(c.LocalDir, "vectors")
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/propertypro/propertypro/functions"
-	"github.com/propertypro/propertypro/shared/chroma"
 	"github.com/propertypro/propertypro/shared/health"
 )
 
@@ -60,7 +59,7 @@ func (b *Boot) vectorHeartbeat(ctx context.Context) (string, error) {
 		}
 		return "embedded", nil
 	}
-	url := chroma.BaseURL(c.ChromaHost, c.ChromaPort) + "/api/v2/heartbeat"
+	url := c.ChromaURL() + "/api/v2/heartbeat"
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if c.ChromaToken != "" {
 		req.Header.Set("X-Chroma-Token", c.ChromaToken)
