@@ -13,12 +13,14 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/propertypro/propertypro/shared/apperr"
 	"github.com/propertypro/propertypro/shared/awsx"
 	"github.com/propertypro/propertypro/shared/ingest/read"
 	_ "github.com/propertypro/propertypro/shared/ingest/read/xlsx" // XLSX workbooks
 	"github.com/propertypro/propertypro/shared/lambdasqs"
 	"github.com/propertypro/propertypro/shared/metrics"
 	"github.com/propertypro/propertypro/shared/platform"
+	"github.com/propertypro/propertypro/shared/postgres"
 	"github.com/propertypro/propertypro/shared/postgres/ingeststore"
 )
 
@@ -46,11 +48,9 @@ func IngestFile(b *platform.Boot) (platform.Handler, error) {
 // Object ingests one object. Errors that another delivery could cure (the database or S3
 // unreachable) are returned for a retry; a bad file is reported and acknowledged.
 func Object(ctx context.Context, b *platform.Boot, store *ingeststore.Ingestions, ev awsx.ObjectEvent) error {
-	brokerage, err := store.ResolveBrokerage(ctx, brokerageOf(ev.Key))
-	if err != nil {
-		if brokerage, err = store.ResolveBrokerage(ctx, ""); err != nil {
-			return err
-		}
+	brokerage, err := tenant(ctx, b, store, ev.Key)
+	if err != nil || brokerage == "" {
+		return err
 	}
 	var cleanup func()
 	defer func() {
@@ -76,13 +76,26 @@ func Object(ctx context.Context, b *platform.Boot, store *ingeststore.Ingestions
 	return nil
 }
 
-// brokerageOf is the first segment of data-drops/<brokerage id>/<file>, or "" for the default.
-func brokerageOf(key string) string {
-	first, _, ok := strings.Cut(key, "/")
-	if !ok || len(first) != 36 {
-		return ""
+// tenant is the brokerage a drop belongs to: the first segment of data-drops/<brokerage id>/<file>.
+// Only the local platform, which usually holds one brokerage, loads a key without one into its
+// oldest brokerage. Deployed, such a key, like one naming no brokerage that exists, is logged
+// and left in the bucket ("" and no error): loading it into some tenant would leak one
+// customer's file into another's data.
+func tenant(ctx context.Context, b *platform.Boot, store *ingeststore.Ingestions, key string) (string, error) {
+	first, _, prefixed := strings.Cut(key, "/")
+	if !prefixed || !postgres.IsUUID(first) {
+		if !b.Config.Deployed() {
+			return store.ResolveBrokerage(ctx, "")
+		}
+		b.Log.WarnContext(ctx, "data drop key is not <brokerage id>/<file>; left unloaded", "key", key)
+		return "", nil
 	}
-	return first
+	id, err := store.ResolveBrokerage(ctx, first)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		b.Log.WarnContext(ctx, "data drop names no brokerage that exists; left unloaded", "key", key)
+		return "", nil
+	}
+	return id, err
 }
 
 // open streams CSV and JSON straight from the store; a workbook is spooled to a temporary
