@@ -44,18 +44,9 @@ func Routes() map[string]Route {
 
 func platformRoutes() map[string]Route {
 	return map[string]Route{
-		"api-health":           HealthLive,
-		"api-health-ready":     HealthReady,
-		"api-openapi":          OpenAPIDocument,
-		"api-auth-login":       AuthLogin,
-		"api-auth-refresh":     AuthRefresh,
-		"api-auth-logout":      AuthLogout,
-		"api-me":               Me,
-		"api-users-list":       UsersList,
-		"api-users-create":     UsersCreate,
-		"api-users-get":        UsersGet,
-		"api-users-update":     UsersUpdate,
-		"api-users-deactivate": UsersDeactivate,
+		"api-health":       HealthLive,
+		"api-health-ready": HealthReady,
+		"api-openapi":      OpenAPIDocument,
 	}
 }
 

@@ -55,22 +55,6 @@ func salesPage(sort string, limit int, cursor string, allowed []string, def page
 	return page.Request{Cursor: cursor, Limit: limit, Sort: s}, err
 }
 
-type salesRecordID struct {
-	ID string `path:"id" maxLength:"64"`
-}
-
-type salesRecordWrite struct {
-	ID      string `path:"id" maxLength:"64"`
-	IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-}
-
-// salesRecordPatch is a PATCH of one record: its id, the version read and the changes.
-type salesRecordPatch[T any] struct {
-	ID      string `path:"id" maxLength:"64"`
-	IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-	Body    T
-}
-
 type dealOutput struct {
 	ETag string `header:"ETag"`
 	Body deal.DealView
@@ -146,18 +130,7 @@ func DealsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 func DealsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	salesSchemas(api)
 	op.Errors = append(op.Errors, 404)
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *salesRecordID) (*dealOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v, err := svc().GetDeal(ctx, a, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return dealOut(v), nil
-	})
+	getRecord[string](api, op, Lazy(b, dealService), (*deal.Service).GetDeal, dealOut)
 }
 
 // DealsUpdate is PATCH /v1/deals/{id}.
@@ -166,39 +139,13 @@ func DealsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
 	op.Description = "Stage moves follow the pipeline (offer → negotiation → mou_signed → transfer → closed_won; " +
 		"a lease skips transfer and needs its Ejari number to close; any open stage → closed_lost). Amounts are recomputed."
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.DealChanges]) (*dealOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		v, err := svc().UpdateDeal(ctx, a, in.ID, in.Body, version)
-		if err != nil {
-			return nil, err
-		}
-		return dealOut(v), nil
-	})
+	patchRecord[string](api, op, Lazy(b, dealService), (*deal.Service).UpdateDeal, dealOut)
 }
 
 // DealsDelete is DELETE /v1/deals/{id}.
 func DealsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412)
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, svc().DeleteDeal(ctx, a, in.ID, version)
-	})
+	deleteRecord[string](api, op, Lazy(b, dealService), (*deal.Service).DeleteDeal)
 }
 
 type viewingOutput struct {
@@ -265,55 +212,18 @@ func ViewingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 // ViewingsGet is GET /v1/viewings/{id}.
 func ViewingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *salesRecordID) (*viewingOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v, err := svc().GetViewing(ctx, a, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return viewingOut(v), nil
-	})
+	getRecord[string](api, op, Lazy(b, dealService), (*deal.Service).GetViewing, viewingOut)
 }
 
 // ViewingsUpdate is PATCH /v1/viewings/{id}.
 func ViewingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
 	op.Description = "A scheduled viewing may be rescheduled or end as done, cancelled or no_show; feedback may be recorded any time."
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *salesRecordPatch[deal.ViewingChanges]) (*viewingOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		v, err := svc().UpdateViewing(ctx, a, in.ID, in.Body, version)
-		if err != nil {
-			return nil, err
-		}
-		return viewingOut(v), nil
-	})
+	patchRecord[string](api, op, Lazy(b, dealService), (*deal.Service).UpdateViewing, viewingOut)
 }
 
 // ViewingsDelete is DELETE /v1/viewings/{id}.
 func ViewingsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412)
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *salesRecordWrite) (*struct{}, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, svc().DeleteViewing(ctx, a, in.ID, version)
-	})
+	deleteRecord[string](api, op, Lazy(b, dealService), (*deal.Service).DeleteViewing)
 }

@@ -159,50 +159,22 @@ func UsersCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	})
 }
 
-type userID struct {
-	ID string `path:"id" maxLength:"64" doc:"User id."`
-}
+// userKey is a user id in a path; its schema describes the parameter.
+type userKey string
+
+// Schema describes the {id} parameter in the OpenAPI document.
+func (userKey) Schema(huma.Registry) *huma.Schema { return idSchema("User id.") }
 
 // UsersGet is GET /v1/users/{id}.
 func UsersGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := Lazy(b, identityService)
-	Handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		u, err := svc().GetUser(ctx, a, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return userOut(u), nil
-	})
+	getRecord[userKey](api, op, Lazy(b, identityService), (*identity.Service).GetUser, userOut)
 }
 
 // UsersUpdate is PATCH /v1/users/{id} (admins): role, team, BRN, name, active.
 func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	svc := Lazy(b, identityService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64" doc:"User id."`
-		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-		Body    identity.UserPatch
-	}) (*userOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		u, err := svc().UpdateUser(ctx, a, in.ID, in.Body, version)
-		if err != nil {
-			return nil, err
-		}
-		return userOut(u), nil
-	})
+	patchRecord[userKey](api, op, Lazy(b, identityService), (*identity.Service).UpdateUser, userOut)
 }
 
 // UsersDeactivate is DELETE /v1/users/{id} (admins): the user can no longer sign in; their
@@ -210,13 +182,13 @@ func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 func UsersDeactivate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409)
 	svc := Lazy(b, identityService)
-	Handle(api, op, func(ctx context.Context, in *userID) (*userOutput, error) {
+	Handle(api, op, func(ctx context.Context, in *byID[userKey]) (*userOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
 		}
 		off := false
-		u, err := svc().UpdateUser(ctx, a, in.ID, identity.UserPatch{Active: &off}, 0)
+		u, err := svc().UpdateUser(ctx, a, string(in.ID), identity.UserPatch{Active: &off}, 0)
 		if err != nil {
 			return nil, err
 		}

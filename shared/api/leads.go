@@ -43,9 +43,11 @@ type leadOutput struct {
 
 func leadOut(l lead.Lead) *leadOutput { return &leadOutput{ETag: ETag(l.Version), Body: l} }
 
-type leadID struct {
-	ID string `path:"id" maxLength:"64" doc:"Lead id."`
-}
+// leadKey is a lead id in a path; its schema describes the parameter.
+type leadKey string
+
+// Schema describes the {id} parameter in the OpenAPI document.
+func (leadKey) Schema(huma.Registry) *huma.Schema { return idSchema("Lead id.") }
 
 type leadsListInput struct {
 	Stage    lead.Stage  `query:"stage" enum:"new,contacted,qualified,viewing,offer,won,lost,nurture"`
@@ -117,63 +119,19 @@ func LeadsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 // LeadsGet is GET /v1/leads/{id}.
 func LeadsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *leadID) (*leadOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l, err := svc().Get(ctx, a, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return leadOut(l), nil
-	})
+	getRecord[leadKey](api, op, Lazy(b, leadService), (*lead.Service).Get, leadOut)
 }
 
 // LeadsUpdate is PATCH /v1/leads/{id}.
 func LeadsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64" doc:"Lead id."`
-		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-		Body    lead.LeadPatch
-	}) (*leadOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		l, err := svc().Update(ctx, a, in.ID, in.Body, version)
-		if err != nil {
-			return nil, err
-		}
-		return leadOut(l), nil
-	})
+	patchRecord[leadKey](api, op, Lazy(b, leadService), (*lead.Service).Update, leadOut)
 }
 
 // LeadsDelete is DELETE /v1/leads/{id}: a soft delete.
 func LeadsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412)
-	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64" doc:"Lead id."`
-		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-	}) (*struct{}, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, svc().Delete(ctx, a, in.ID, version)
-	})
+	deleteRecord[leadKey](api, op, Lazy(b, leadService), (*lead.Service).Delete)
 }
 
 // LeadsAssign is POST /v1/leads/{id}/assign.
@@ -288,12 +246,12 @@ func LeadsExport(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "All personal data held about the lead (PDPL access and portability): the lead, duplicates merged into it, its activities, tasks, viewings, deals and the audit entries about it. Admins and the lead's own agent or manager; audited."
 	op.Errors = append(op.Errors, 404)
 	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *leadID) (*leadExportOutput, error) {
+	Handle(api, op, func(ctx context.Context, in *byID[leadKey]) (*leadExportOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
 		}
-		x, err := svc().Export(ctx, a, in.ID)
+		x, err := svc().Export(ctx, a, string(in.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -310,12 +268,12 @@ func LeadsErase(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Anonymises the lead's personal data (admins). When AML record keeping requires it (a won or AML-flagged deal, or any deal of the last 5 years) the identity fields are kept under a legal hold, reported with its end date; the rest is erased."
 	op.Errors = append(op.Errors, 404, 409)
 	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *leadID) (*leadErasureOutput, error) {
+	Handle(api, op, func(ctx context.Context, in *byID[leadKey]) (*leadErasureOutput, error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
 		}
-		r, err := svc().Erase(ctx, a, in.ID)
+		r, err := svc().Erase(ctx, a, string(in.ID))
 		if err != nil {
 			return nil, err
 		}

@@ -121,6 +121,10 @@ type listingOutput struct {
 	Body listing.Listing
 }
 
+func listingOut(l listing.Listing) *listingOutput {
+	return &listingOutput{ETag: ETag(l.Version), Body: l}
+}
+
 type listingCreatedOutput struct {
 	ETag     string `header:"ETag"`
 	Location string `header:"Location"`
@@ -147,25 +151,16 @@ func ListingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	})
 }
 
-type listingID struct {
-	ID string `path:"id" maxLength:"64" doc:"Listing id."`
-}
+// listingKey is a listing id in a path; its schema describes the parameter.
+type listingKey string
+
+// Schema describes the {id} parameter in the OpenAPI document.
+func (listingKey) Schema(huma.Registry) *huma.Schema { return idSchema("Listing id.") }
 
 // ListingsGet is GET /v1/listings/{id}.
 func ListingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := Lazy(b, listingService)
-	Handle(api, op, func(ctx context.Context, in *listingID) (*listingOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l, err := svc().Get(ctx, a, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return &listingOutput{ETag: ETag(l.Version), Body: l}, nil
-	})
+	getRecord[listingKey](api, op, Lazy(b, listingService), (*listing.Service).Get, listingOut)
 }
 
 // ListingsUpdate is PATCH /v1/listings/{id}.
@@ -173,44 +168,11 @@ func ListingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Changes only the fields sent. Status changes follow draft → active → under_offer → sold | rented, " +
 		"withdrawn from any status, and back to active from under_offer or withdrawn; an active listing always needs a valid permit."
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	svc := Lazy(b, listingService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64" doc:"Listing id."`
-		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-		Body    listing.Patch
-	}) (*listingOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		l, err := svc().Update(ctx, a, in.ID, in.Body, version)
-		if err != nil {
-			return nil, err
-		}
-		return &listingOutput{ETag: ETag(l.Version), Body: l}, nil
-	})
+	patchRecord[listingKey](api, op, Lazy(b, listingService), (*listing.Service).Update, listingOut)
 }
 
 // ListingsDelete is DELETE /v1/listings/{id}: a soft delete.
 func ListingsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412)
-	svc := Lazy(b, listingService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64" doc:"Listing id."`
-		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-	}) (*struct{}, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, svc().Delete(ctx, a, in.ID, version)
-	})
+	deleteRecord[listingKey](api, op, Lazy(b, listingService), (*listing.Service).Delete)
 }

@@ -75,68 +75,26 @@ func TasksCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	})
 }
 
-type taskID struct {
-	ID string `path:"id" maxLength:"64" doc:"Task id."`
-}
+// taskKey is a task id in a path; its schema describes the parameter.
+type taskKey string
+
+// Schema describes the {id} parameter in the OpenAPI document.
+func (taskKey) Schema(huma.Registry) *huma.Schema { return idSchema("Task id.") }
 
 // TasksGet is GET /v1/tasks/{id}.
 func TasksGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := Lazy(b, taskService)
-	Handle(api, op, func(ctx context.Context, in *taskID) (*taskOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		t, err := svc().Get(ctx, a, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return taskOut(t), nil
-	})
+	getRecord[taskKey](api, op, Lazy(b, taskService), (*task.Service).Get, taskOut)
 }
 
 // TasksUpdate is PATCH /v1/tasks/{id}.
 func TasksUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
-	svc := Lazy(b, taskService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64" doc:"Task id."`
-		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-		Body    task.TaskPatch
-	}) (*taskOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		t, err := svc().Update(ctx, a, in.ID, in.Body, version)
-		if err != nil {
-			return nil, err
-		}
-		return taskOut(t), nil
-	})
+	patchRecord[taskKey](api, op, Lazy(b, taskService), (*task.Service).Update, taskOut)
 }
 
 // TasksDelete is DELETE /v1/tasks/{id}: a soft delete.
 func TasksDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412)
-	svc := Lazy(b, taskService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID      string `path:"id" maxLength:"64" doc:"Task id."`
-		IfMatch string `header:"If-Match" doc:"The ETag of the version you read; 412 when it is stale."`
-	}) (*struct{}, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		version, err := IfMatch(in.IfMatch)
-		if err != nil {
-			return nil, err
-		}
-		return nil, svc().Delete(ctx, a, in.ID, version)
-	})
+	deleteRecord[taskKey](api, op, Lazy(b, taskService), (*task.Service).Delete)
 }
