@@ -18,8 +18,8 @@ type reindexCmd struct {
 // Run rebuilds the vector store (Chroma when CHROMA_HOST is set, else the embedded store
 // under LOCAL_DIR/vectors) from the chunks in Postgres, with the configured embedder. Every
 // chunk is upserted under its own id, so the command can be run again, or after an
-// interruption, with the same result. With the embedded store, stop `propertypro run` first:
-// one folder must have one writer.
+// interruption, with the same result. The embedded store may be open in `propertypro run` at
+// the same time: its folder is shared safely between processes (shared/vectormem/share.go).
 func (c reindexCmd) Run(e *env) error {
 	db, err := e.database(true)
 	if err != nil {

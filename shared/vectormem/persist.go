@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -158,31 +159,40 @@ func applyFrame(p []byte, r *rows) bool {
 	return d.err == nil
 }
 
-// loadFiles reads a collection's snapshot and replays its journal, cutting off a torn tail.
-// It returns fs.ErrNotExist when the collection has no snapshot.
-func loadFiles(dir, name string) (r *rows, snapSize, journalSize int64, err error) {
-	snap, err := os.ReadFile(snapshotPath(dir, name))
+// loadFiles reads a collection's snapshot and replays its journal. A torn tail (a crash in
+// the middle of a write) is cut off when truncate is set, which needs the exclusive lock;
+// otherwise it is only left out. It returns fs.ErrNotExist when the collection has no snapshot.
+func loadFiles(dir, name string, truncate bool) (r *rows, snap os.FileInfo, journalSize int64, err error) {
+	f, err := os.Open(snapshotPath(dir, name))
 	if err != nil {
-		return nil, 0, 0, err
+		return nil, nil, 0, err
 	}
-	if r, err = decodeSnapshot(snap); err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", snapshotPath(dir, name), err)
+	defer f.Close()
+	if snap, err = f.Stat(); err != nil {
+		return nil, nil, 0, err
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	if r, err = decodeSnapshot(b); err != nil {
+		return nil, nil, 0, fmt.Errorf("%s: %w", snapshotPath(dir, name), err)
 	}
 	jp := journalPath(dir, name)
 	journal, err := os.ReadFile(jp)
 	if errors.Is(err, fs.ErrNotExist) {
-		return r, int64(len(snap)), 0, nil
+		return r, snap, 0, nil
 	}
 	if err != nil {
-		return nil, 0, 0, err
+		return nil, nil, 0, err
 	}
 	good := replayJournal(journal, r)
-	if good < int64(len(journal)) {
+	if truncate && good < int64(len(journal)) {
 		if err := os.Truncate(jp, good); err != nil {
-			return nil, 0, 0, err
+			return nil, nil, 0, err
 		}
 	}
-	return r, int64(len(snap)), good, nil
+	return r, snap, good, nil
 }
 
 func openJournal(dir, name string) (*os.File, error) {

@@ -4,8 +4,8 @@
 // Queries are exact: a brute-force scan of pre-normalised vectors (cosine similarity becomes a
 // dot product) keeping the best k in a bounded min-heap, with the metadata filter checked
 // before a row is scored, split over two cores for large collections. Collections load lazily
-// on first use and are safe for concurrent use within one process; two processes must not
-// write the same directory at once.
+// on first use and are safe for concurrent use within one process and across processes that
+// share the directory (see share.go).
 package vectormem
 
 import (
@@ -37,12 +37,13 @@ type Store struct {
 }
 
 type collection struct {
-	mu           sync.RWMutex
-	name         string
-	rows         *rows
-	journal      *os.File
-	journalSize  int64
-	snapshotSize int64
+	mu          sync.RWMutex
+	name        string
+	rows        *rows
+	journal     *os.File
+	journalSize int64       // the journal's bytes applied to rows
+	snap        os.FileInfo // the snapshot rows came from
+	lock        *os.File    // NAME.lock, flocked across processes
 }
 
 var _ vector.Store = (*Store)(nil)
@@ -69,7 +70,7 @@ func (s *Store) Close() error {
 	var errs []error
 	for name, c := range s.colls {
 		c.mu.Lock()
-		errs = append(errs, c.journal.Close())
+		errs = append(errs, c.journal.Close(), c.lock.Close())
 		c.mu.Unlock()
 		delete(s.colls, name)
 	}
@@ -92,7 +93,7 @@ func (s *Store) EnsureCollection(ctx context.Context, name string, dims int) err
 	if err := vector.ValidateDims(dims); err != nil {
 		return err
 	}
-	c, err := s.collection(name)
+	c, err := s.current(name)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		c, err = s.create(name, dims)
 	}
@@ -113,21 +114,20 @@ func (s *Store) create(name string, dims int) (*collection, error) {
 	if c, ok := s.colls[name]; ok {
 		return c, nil // created meanwhile by another caller
 	}
-	r := newRows(dims)
-	snap := encodeSnapshot(r)
-	// A journal left by an earlier collection of this name must not replay into the new one.
-	if err := os.Remove(journalPath(s.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, apperr.Wrap(err, apperr.Internal, "creating collection %q", name)
-	}
-	if err := writeFileAtomic(snapshotPath(s.dir, name), snap); err != nil {
-		return nil, apperr.Wrap(err, apperr.Internal, "creating collection %q", name)
-	}
-	j, err := openJournal(s.dir, name)
+	c, err := s.open(name, func(c *collection) error {
+		if _, err := os.Stat(snapshotPath(s.dir, name)); err == nil {
+			return c.reload(s.dir, true) // created meanwhile by another process
+		}
+		// A journal left by an earlier collection of this name must not replay into the new one.
+		if err := os.Remove(journalPath(s.dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		c.rows = newRows(dims)
+		return c.writeSnapshot(s.dir)
+	})
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "creating collection %q", name)
 	}
-	c := &collection{name: name, rows: r, journal: j, snapshotSize: int64(len(snap))}
-	s.colls[name] = c
 	return c, nil
 }
 
@@ -141,20 +141,84 @@ func (s *Store) collection(name string) (*collection, error) {
 	if c, ok := s.colls[name]; ok {
 		return c, nil
 	}
-	r, snapSize, journalSize, err := loadFiles(s.dir, name)
+	if _, err := os.Stat(snapshotPath(s.dir, name)); errors.Is(err, fs.ErrNotExist) {
+		return nil, apperr.New(apperr.NotFound, "vector collection %q does not exist", name)
+	}
+	c, err := s.open(name, func(c *collection) error { return c.reload(s.dir, true) })
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, apperr.New(apperr.NotFound, "vector collection %q does not exist", name)
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "loading vector collection %q", name)
 	}
-	j, err := openJournal(s.dir, name)
+	return c, nil
+}
+
+// open sets a collection up under its exclusive lock: fill reads or creates its files, then
+// the journal is opened for appending. The caller holds s.mu.
+func (s *Store) open(name string, fill func(*collection) error) (*collection, error) {
+	lock, err := openLock(s.dir, name)
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Internal, "opening journal of %q", name)
+		return nil, err
 	}
-	c := &collection{name: name, rows: r, journal: j, snapshotSize: snapSize, journalSize: journalSize}
+	c := &collection{name: name, lock: lock}
+	err = c.locked(true, func() error {
+		if err := fill(c); err != nil {
+			return err
+		}
+		c.journal, err = openJournal(s.dir, name)
+		return err
+	})
+	if err != nil {
+		lock.Close()
+		return nil, err
+	}
 	s.colls[name] = c
 	return c, nil
+}
+
+// locked runs f holding the collection's lock file, shared or exclusively.
+func (c *collection) locked(exclusive bool, f func() error) error {
+	unlock, err := flock(c.lock, exclusive)
+	if err != nil {
+		return apperr.Wrap(err, apperr.Unavailable, "locking vector collection %q", c.name)
+	}
+	defer unlock()
+	return f()
+}
+
+// current returns a collection caught up with what other processes wrote, for reading.
+func (s *Store) current(name string) (*collection, error) {
+	c, err := s.collection(name)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.RLock()
+	stale := c.stale(s.dir)
+	c.mu.RUnlock()
+	if !stale {
+		return c, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	err = c.locked(false, func() error { return c.catchUp(s.dir, false) })
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "reading vector collection %q", name)
+	}
+	return c, nil
+}
+
+// writing runs f under the collection's mutex and exclusive lock, after catching up, so a
+// write lands on top of every other process's.
+func (s *Store) writing(c *collection, f func() error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.locked(true, func() error {
+		if err := c.catchUp(s.dir, true); err != nil {
+			return apperr.Wrap(err, apperr.Internal, "reading vector collection %q", c.name)
+		}
+		return f()
+	})
 }
 
 // Upsert validates the whole batch first, so an invalid item leaves the collection untouched.
@@ -163,8 +227,10 @@ func (s *Store) Upsert(ctx context.Context, name string, items []vector.Item) er
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	return s.writing(c, func() error { return s.upsert(c, items) })
+}
+
+func (s *Store) upsert(c *collection, items []vector.Item) error {
 	if err := vector.ValidateItems(items, c.rows.dims); err != nil {
 		return err
 	}
@@ -203,8 +269,10 @@ func (s *Store) Delete(ctx context.Context, name string, ids []string, where vec
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	return s.writing(c, func() error { return s.delete(c, ids, where) })
+}
+
+func (s *Store) delete(c *collection, ids []string, where vector.Filter) error {
 	doomed := c.rows.selectIDs(ids, where)
 	if len(doomed) == 0 {
 		return nil
@@ -236,24 +304,36 @@ func (s *Store) write(c *collection, payload []byte) error {
 }
 
 func (s *Store) maybeCompact(c *collection) error {
-	if c.journalSize < minCompact || c.journalSize < c.snapshotSize {
+	if c.journalSize < minCompact || c.journalSize < c.snap.Size() {
 		return nil
 	}
-	snap := encodeSnapshot(c.rows)
-	if err := writeFileAtomic(snapshotPath(s.dir, c.name), snap); err != nil {
+	if err := c.writeSnapshot(s.dir); err != nil {
 		// The journal still holds everything, so the write itself has not failed.
 		return nil
 	}
 	if err := c.journal.Truncate(0); err != nil {
 		return nil // replaying the old journal over the new snapshot is harmless
 	}
-	c.snapshotSize, c.journalSize = int64(len(snap)), 0
+	c.journalSize = 0
 	return nil
+}
+
+// writeSnapshot replaces the snapshot with rows and remembers which file it is now.
+func (c *collection) writeSnapshot(dir string) error {
+	path := snapshotPath(dir, c.name)
+	if err := writeFileAtomic(path, encodeSnapshot(c.rows)); err != nil {
+		return err
+	}
+	st, err := os.Stat(path)
+	if err == nil {
+		c.snap = st
+	}
+	return err
 }
 
 // Query scans every row that matches the filter; see the package comment.
 func (s *Store) Query(ctx context.Context, name string, q vector.Query) ([]vector.Match, error) {
-	c, err := s.collection(name)
+	c, err := s.current(name)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +360,7 @@ func (s *Store) Query(ctx context.Context, name string, q vector.Query) ([]vecto
 
 // Get returns the stored items in the order of ids.
 func (s *Store) Get(ctx context.Context, name string, ids []string) ([]vector.Item, error) {
-	c, err := s.collection(name)
+	c, err := s.current(name)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +377,7 @@ func (s *Store) Get(ctx context.Context, name string, ids []string) ([]vector.It
 
 // Count returns the number of items.
 func (s *Store) Count(ctx context.Context, name string) (int, error) {
-	c, err := s.collection(name)
+	c, err := s.current(name)
 	if err != nil {
 		return 0, err
 	}
