@@ -10,8 +10,8 @@ import (
 	"github.com/propertypro/propertypro/shared/vector"
 )
 
-// Collection is the vector store collection of all knowledge; brokerage and visibility are
-// metadata filters, so one collection serves every tenant.
+// Collection is the vector store collection of all knowledge; brokerage, visibility and
+// owner are metadata filters, so one collection serves every tenant.
 const Collection = "knowledge"
 
 // rrfK damps the weight of top ranks in reciprocal rank fusion; 60 is the usual constant.
@@ -130,8 +130,11 @@ func (s *Service) queryVectors(ctx context.Context, scope Scope, question string
 	if err != nil {
 		return nil, nil, err
 	}
-	matches, err := s.Vectors.Query(ctx, Collection, vector.Query{Vector: vecs[0], TopK: k, Where: vector.Filter{
-		vector.In("brokerage_id", scope.BrokerageID, Shared), vector.Lte("visibility", scope.Visibility)}})
+	where := vector.Filter{vector.In("brokerage_id", scope.BrokerageID, Shared), vector.Lte("visibility", scope.Visibility)}
+	if owners := scope.OwnerValues(); owners != nil {
+		where = append(where, vector.InStrings("owner", owners))
+	}
+	matches, err := s.Vectors.Query(ctx, Collection, vector.Query{Vector: vecs[0], TopK: k, Where: where})
 	if err != nil {
 		return nil, nil, err
 	}
