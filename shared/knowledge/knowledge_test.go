@@ -18,6 +18,14 @@ func TestParseQuery(t *testing.T) {
 		{"2 bedroom flat between 1.2 and 1.8 million", 2, 1_800_000, 1_200_000, "apartment", ""},
 		{"studio in JVC", 0, 0, 0, "", ""},
 		{"شقة غرفتين في دبي مارينا أقل من 2 مليون", 2, 2_000_000, 0, "apartment", ""},
+		{"الشقة في دبي مارينا", -1, 0, 0, "apartment", ""},
+		{"Three villas for sale in Arabian Ranches", -1, 0, 0, "villa", "sale"},
+		// Words that hold a property type or a purpose without being one.
+		{"Which developers are most active in Jumeirah Islands?", -1, 0, 0, "", ""},
+		{"Is Dubai Silicon Oasis good, with shopping centres?", -1, 0, 0, "", ""},
+		{"How much notice does a landlord need?", -1, 0, 0, "", ""},
+		{"What are current prices in JVC?", -1, 0, 0, "", ""},
+		{"Rental yields in JLT", -1, 0, 0, "", "rent"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -40,12 +48,14 @@ func TestParseQuery(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	tests := map[string]Intent{
-		"3-bed in Dubai Marina under 2.5M":       IntentPropertySearch,
-		"What does RERA require for escrow?":     IntentRegulatory,
-		"How are prices moving in JVC?":          IntentMarket,
-		"What rental yield can I expect in JLT?": IntentInvestment,
-		"Is Arabian Ranches family friendly?":    IntentNeighbourhood,
-		"hello":                                  IntentGeneral,
+		"3-bed in Dubai Marina under 2.5M":                      IntentPropertySearch,
+		"What does RERA require for escrow?":                    IntentRegulatory,
+		"How are prices moving in JVC?":                         IntentMarket,
+		"What rental yield can I expect in JLT?":                IntentInvestment,
+		"Is Arabian Ranches family friendly?":                   IntentNeighbourhood,
+		"hello":                                                 IntentGeneral,
+		"What is the transaction volume in DIFC?":               IntentMarket,
+		"Which developers are most active in Jumeirah Islands?": IntentGeneral,
 	}
 	for q, want := range tests {
 		if got := Classify(q); got != want {
