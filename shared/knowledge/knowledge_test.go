@@ -93,3 +93,39 @@ func TestTranslateArabic(t *testing.T) {
 		}
 	}
 }
+
+func TestRerank(t *testing.T) {
+	byID := map[string]Chunk{
+		"l1": {ID: "l1", Kind: KindListing, Title: "Townhouse in Al Barsha", Text: "Listing PROP-358. Townhouse in Al Barsha."},
+		"l2": {ID: "l2", Kind: KindListing, Title: "Penthouse in Al Barsha", Text: "Listing PROP-186. Penthouse in Al Barsha."},
+		"l3": {ID: "l3", Kind: KindListing, Title: "Apartment in Al Awir", Text: "Listing PROP-2490. Apartment in Al Awir."},
+		"m1": {ID: "m1", Kind: KindMarketData, Title: "Al Barsha market data", Text: "Al Barsha market data, price per sq ft."},
+		"d1": {ID: "d1", Kind: KindDocument, Title: "notes", Text: "Ask for PROP-186 keys at the desk."},
+	}
+	vec := []string{"l1", "l2", "d1", "m1", "l3"}
+	text := []string{"l2", "l1", "m1", "l3", "d1"}
+	fused := Fuse(vec, text)
+	tests := []struct {
+		question string
+		first    []string // the leading ids, in order
+	}{
+		// A market question: market data rises above the listings that name the community.
+		{"How are prices moving in Al Barsha?", []string{"m1"}},
+		// A general question keeps the fused order.
+		{"Tell me about Al Barsha", fused[:2]},
+		// A named reference comes first, wherever it ranked, and only an exact one.
+		{"What is the asking price of PROP-186?", []string{"l2", "d1"}},
+		{"what about prop-186", []string{"l2", "d1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.question, func(t *testing.T) {
+			got := rerank(fused, vec, text, byID, tt.question)
+			if len(got) != len(byID) || !slices.Equal(got[:len(tt.first)], tt.first) {
+				t.Errorf("rerank = %v, want it to start with %v", got, tt.first)
+			}
+		})
+	}
+	if got := rerank(append(fused, "gone"), vec, text, byID, "hello"); slices.Contains(got, "gone") {
+		t.Errorf("a candidate without a row was kept: %v", got)
+	}
+}
