@@ -161,8 +161,10 @@ func databaseFigures(ctx context.Context) error {
 	if err := pool.QueryRow(ctx, `INSERT INTO brokerages (name) VALUES ('Bench') RETURNING id::text`).Scan(&brokerage); err != nil {
 		return err
 	}
+	// An admin asks: the questions are about every listing of the brokerage, which an agent
+	// would only see their own of (docs/adr/0010); the documents are visible to everyone.
 	if err := pool.QueryRow(ctx, `INSERT INTO users (brokerage_id, email, full_name, password_hash, role)
-		VALUES ($1, 'bench@x.ae', 'Bench', 'x', 'agent') RETURNING id::text`, brokerage).Scan(&user); err != nil {
+		VALUES ($1, 'bench@x.ae', 'Bench', 'x', 'admin') RETURNING id::text`, brokerage).Scan(&user); err != nil {
 		return err
 	}
 	vdir, err := os.MkdirTemp("", "bench-knowledge-")
@@ -209,7 +211,7 @@ func databaseFigures(ctx context.Context) error {
 		return err
 	}
 	step("structured knowledge: %d sources written, %d embedded", rep.Written, rep.Embedded)
-	a := access.Actor{UserID: user, BrokerageID: brokerage, Role: access.Agent}
+	a := access.Actor{UserID: user, BrokerageID: brokerage, Role: access.Admin}
 	hits, kinds := 0, map[string][2]int{}
 	for _, q := range qs {
 		want, err := sourceID(ctx, pool, brokerage, q, ids)

@@ -98,7 +98,8 @@ func (s *Service) Process(ctx context.Context, d Document, data []byte) (Documen
 	chunks := make([]Chunk, len(pieces))
 	for i, p := range pieces {
 		chunks[i] = Chunk{ID: fmt.Sprintf("%s#%d", d.ID, p.Ordinal), BrokerageID: d.BrokerageID, Kind: KindDocument,
-			SourceID: d.ID, Ordinal: p.Ordinal, Title: d.Title, Text: p.Text, Visibility: d.Visibility}
+			SourceID: d.ID, Ordinal: p.Ordinal, Title: d.Title, Text: p.Text, Visibility: d.Visibility,
+			Owner: NoOwner}
 	}
 	if err := s.Repo.ReplaceChunks(ctx, d.ID, chunks); err != nil {
 		return d, err
@@ -131,51 +132,93 @@ func (s *Service) now() time.Time {
 
 // Embed computes and stores the vectors of chunks in batches, recording the model of each.
 func (s *Service) Embed(ctx context.Context, chunks []Chunk) error {
+	return s.embed(ctx, chunks, false)
+}
+
+// embed stores the vectors of chunks with their metadata. With reuse, a chunk whose stored
+// vector the current model computed from the same title and text keeps that vector and has
+// only its metadata rewritten (an owner changed, a field was added): the same vector again,
+// without paying the embedder for it.
+func (s *Service) embed(ctx context.Context, chunks []Chunk, reuse bool) error {
 	if s.Vectors == nil {
 		return errNoVectors
 	}
 	if err := s.Vectors.EnsureCollection(ctx, Collection, s.Embedder.Dimensions()); err != nil {
 		return err
 	}
+	model := s.Embedder.Model()
 	for start := 0; start < len(chunks); start += embedBatch {
 		batch := chunks[start:min(start+embedBatch, len(chunks))]
-		texts := make([]string, len(batch))
-		for i, c := range batch {
-			texts[i] = c.Title + "\n" + c.Text
-		}
-		vecs, err := s.Embedder.Embed(ctx, texts)
-		if err != nil {
-			return err
-		}
-		items := make([]vector.Item, len(batch))
 		ids := make([]string, len(batch))
 		for i, c := range batch {
 			ids[i] = c.ID
+		}
+		vecs := make([][]float32, len(batch))
+		if reuse {
+			stored, err := s.Vectors.Get(ctx, Collection, ids)
+			if err != nil {
+				return err
+			}
+			byID := make(map[string]vector.Item, len(stored))
+			for _, it := range stored {
+				byID[it.ID] = it
+			}
+			for i, c := range batch {
+				if it, ok := byID[c.ID]; ok && sameSource(it, c, model, s.Embedder.Dimensions()) {
+					vecs[i] = it.Vector
+				}
+			}
+		}
+		var texts []string
+		var missing []int
+		for i, c := range batch {
+			if vecs[i] == nil {
+				texts, missing = append(texts, c.Title+"\n"+c.Text), append(missing, i)
+			}
+		}
+		if len(texts) > 0 {
+			fresh, err := s.Embedder.Embed(ctx, texts)
+			if err != nil {
+				return err
+			}
+			for j, i := range missing {
+				vecs[i] = fresh[j]
+			}
+		}
+		items := make([]vector.Item, len(batch))
+		for i, c := range batch {
 			brokerage := c.BrokerageID
 			if brokerage == "" {
 				brokerage = Shared
 			}
 			items[i] = vector.Item{ID: c.ID, Vector: vecs[i], Document: c.Text, Metadata: map[string]any{
-				"brokerage_id": brokerage, "visibility": c.Visibility, "kind": c.Kind,
-				"source_id": c.SourceID, "title": c.Title, "model": s.Embedder.Model()}}
+				"brokerage_id": brokerage, "visibility": c.Visibility, "owner": c.Owner, "kind": c.Kind,
+				"source_id": c.SourceID, "title": c.Title, "model": model}}
 		}
 		if err := s.Vectors.Upsert(ctx, Collection, items); err != nil {
 			return err
 		}
 		s.vectorsDownUntil.Store(0) // the store just took a write: retrieval may use it again
-		if err := s.Repo.MarkEmbedded(ctx, ids, s.Embedder.Model()); err != nil {
+		if err := s.Repo.MarkEmbedded(ctx, ids, model); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Reembed embeds up to limit chunks whose vector is missing or from another model; it
-// returns how many it embedded, so a job can loop until nothing is left.
+// sameSource reports whether a stored item's vector is what model would compute for c.
+func sameSource(it vector.Item, c Chunk, model string, dims int) bool {
+	return len(it.Vector) == dims && it.Document == c.Text && it.Metadata["title"] == c.Title &&
+		it.Metadata["model"] == model
+}
+
+// Reembed stores vectors for up to limit chunks whose vector is missing, from another model
+// or stale in its metadata; it returns how many it stored, so a job can loop until nothing
+// is left. Vectors still right for their chunk's text are reused, not computed again.
 func (s *Service) Reembed(ctx context.Context, limit int) (int, error) {
 	chunks, err := s.Repo.StaleChunks(ctx, s.Embedder.Model(), limit)
 	if err != nil || len(chunks) == 0 {
 		return 0, err
 	}
-	return len(chunks), s.Embed(ctx, chunks)
+	return len(chunks), s.embed(ctx, chunks, true)
 }

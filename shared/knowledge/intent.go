@@ -34,7 +34,7 @@ var intentCues = []struct {
 	{IntentInvestment, []string{"invest", "roi", "yield", "return", "golden visa", "capital appreciation", "rental income",
 		"استثمار", "عائد"}},
 	{IntentMarket, []string{"price trend", "prices moving", "market", "trend", "average price", "price per", "per sqft",
-		"transactions", "forecast", "growth", "demand", "supply", "سوق", "أسعار", "اسعار"}},
+		"transaction", "forecast", "growth", "demand", "supply", "سوق", "أسعار", "اسعار"}},
 	{IntentNeighbourhood, []string{"neighbourhood", "neighborhood", "community", "area like", "schools", "amenities",
 		"what is it like", "living in", "commute", "family friendly", "family-friendly", "منطقة", "حي"}},
 }

@@ -78,6 +78,18 @@ const (
 // carry it as an empty BrokerageID and vectors as this metadata value.
 const Shared = "*"
 
+// Owner stamps of chunks, beside the id of the user who owns the chunk's record. Listings
+// belong to an agent, and the assistant must show an agent no listing the listings API
+// would not; documents and reference data belong to no one. Vectors carry the stamp as the
+// metadata field "owner", so both searches filter on the same values (Scope.OwnerValues).
+const (
+	// NoOwner stamps knowledge of no one: its brokerage and visibility alone decide.
+	NoOwner = "*"
+	// Unassigned stamps a record that takes an owner but has none yet (a listing without an
+	// agent): managers and the brokerage-wide roles see it, as access.Actor.CanSee says.
+	Unassigned = "unassigned"
+)
+
 // Chunk is one retrievable piece of knowledge.
 type Chunk struct {
 	ID          string
@@ -88,18 +100,41 @@ type Chunk struct {
 	Title       string
 	Text        string
 	Visibility  int
+	Owner       string // a user id, Unassigned or NoOwner
 	Model       string // embedding model of its vector; "" when not embedded yet
 }
 
-// Scope is who retrieves: their brokerage and the visibility level their role allows.
+// Scope is who retrieves: their brokerage, the visibility level their role allows and whose
+// records (listings) they see.
 type Scope struct {
 	BrokerageID string
 	Visibility  int
+	// Owners restricts owned knowledge to the records of these users; nil for every record
+	// of the brokerage. Unassigned adds records without an owner.
+	Owners     []string
+	Unassigned bool
 }
 
-// ScopeOf is the retrieval scope of an actor.
+// ScopeOf is the retrieval scope of an actor: whose listings it includes is the rule of the
+// listings search (listing.Service.Search) and of access.Actor.CanSee, so the assistant
+// never quotes a listing the actor could not read through the listings API.
 func ScopeOf(a access.Actor) Scope {
-	return Scope{BrokerageID: a.BrokerageID, Visibility: VisibilityOf(a.Role)}
+	return Scope{BrokerageID: a.BrokerageID, Visibility: VisibilityOf(a.Role), Owners: a.Owners(),
+		Unassigned: a.Role == access.Manager}
+}
+
+// OwnerValues lists the owner stamps of the chunks the scope may retrieve, or nil for all:
+// knowledge of no one, the owners' records and, when the scope includes them, unassigned
+// ones. Full-text and vector search both filter on it.
+func (s Scope) OwnerValues() []string {
+	if s.Owners == nil {
+		return nil
+	}
+	out := append([]string{NoOwner}, s.Owners...)
+	if s.Unassigned {
+		out = append(out, Unassigned)
+	}
+	return out
 }
 
 // Repository stores documents, chunks, conversations, reviews and the AI call log.

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // PropertyQuery is a property search taken from a question; nil fields are not filtered on.
@@ -47,7 +49,7 @@ func ParseQuery(message string) PropertyQuery {
 	var q PropertyQuery
 	q.BedsMin, q.BedsMax = beds(m)
 	for _, pt := range propertyTypes {
-		if strings.Contains(m, pt.word) {
+		if hasWord(m, pt.word) {
 			q.PropertyType = pt.typ
 			break
 		}
@@ -79,14 +81,76 @@ func beds(m string) (*int, *int) {
 	return nil, nil
 }
 
+// hasWord reports whether m holds the English word w as a word of its own or in its plural
+// ("villas"), so that the "land" of "Jumeirah Islands" or "landlord" and the "shop" of
+// "shopping centres" name no property type. Arabic words match anywhere, since Arabic writes
+// its articles and prepositions onto the word ("الشقة").
+func hasWord(m, w string) bool {
+	if !isASCII(w) {
+		return strings.Contains(m, w)
+	}
+	for i := 0; i < len(m); {
+		j := strings.Index(m[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		if wordStart(m, start) && wordEnd(m, end) {
+			return true
+		}
+		i = start + 1
+	}
+	return false
+}
+
+// wordEnd reports whether a word ends at m[i], allowing a plural "s" or "es".
+func wordEnd(m string, i int) bool {
+	for _, suffix := range []string{"es", "s", ""} {
+		if rest, ok := strings.CutPrefix(m[i:], suffix); ok {
+			r, _ := utf8.DecodeRuneInString(rest)
+			if rest == "" || !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// purpose reads sale or rent; English words must begin a word ("rental" is rent, "current"
+// is not).
 func purpose(m string) string {
+	has := func(w string) bool {
+		if !isASCII(w) {
+			return strings.Contains(m, w)
+		}
+		for i := 0; i < len(m); {
+			j := strings.Index(m[i:], w)
+			if j < 0 {
+				return false
+			}
+			if wordStart(m, i+j) {
+				return true
+			}
+			i += j + 1
+		}
+		return false
+	}
 	for _, w := range []string{"rent", "lease", "per year", "yearly", "annual", "إيجار", "ايجار", "للإيجار"} {
-		if strings.Contains(m, w) {
+		if has(w) {
 			return "rent"
 		}
 	}
 	for _, w := range []string{"buy", "sale", "purchase", "للبيع", "شراء"} {
-		if strings.Contains(m, w) {
+		if has(w) {
 			return "sale"
 		}
 	}

@@ -4,14 +4,15 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/propertypro/propertypro/shared/vector"
 )
 
-// Collection is the vector store collection of all knowledge; brokerage and visibility are
-// metadata filters, so one collection serves every tenant.
+// Collection is the vector store collection of all knowledge; brokerage, visibility and
+// owner are metadata filters, so one collection serves every tenant.
 const Collection = "knowledge"
 
 // rrfK damps the weight of top ranks in reciprocal rank fusion; 60 is the usual constant.
@@ -59,12 +60,70 @@ func Fuse(lists ...[]string) []string {
 	return ids
 }
 
+// intentKinds are the kinds of knowledge that answer each intent: a market question is
+// answered by market data and reports, not by the listings that happen to name the same
+// community. Documents may answer any of them. Retrieval ranks the hits of these kinds a
+// third time, in fused order, and fuses that ranking with the other two, so a suitable kind
+// rises without a perfect match of the wrong kind being dropped. General questions favour
+// no kind.
+var intentKinds = map[Intent][]string{
+	IntentPropertySearch: {KindListing, KindDocument},
+	IntentMarket:         {KindMarketData, KindMarketReport, KindDocument},
+	IntentInvestment:     {KindMarketData, KindMarketReport, KindDocument},
+	IntentNeighbourhood:  {KindNeighbourhood, KindDocument},
+	IntentRegulatory:     {KindDocument},
+	IntentLeadAction:     {KindDocument},
+	IntentDealAction:     {KindDocument},
+}
+
+// referenceRe finds the references a question names: letters, a hyphen, digits (PROP-249,
+// MC-007), the shape of listing references and permit numbers.
+var referenceRe = regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(\p{L}{1,10}-\p{N}{1,10})(?:$|[^\p{L}\p{N}-])`)
+
+// rerank orders the fused candidates by what the question asks for: hits of the kinds that
+// answer its intent gain a third ranking in the fusion (intentKinds), and hits holding a
+// reference the question names come first, since an exact identifier outweighs any
+// similarity. Candidates without a row (gone, or out of scope) are left out.
+func rerank(fused, vecIDs, textIDs []string, byID map[string]Chunk, question string) []string {
+	favoured := intentKinds[Classify(question)]
+	var refs []*regexp.Regexp
+	for _, m := range referenceRe.FindAllStringSubmatch(question, 4) {
+		refs = append(refs, regexp.MustCompile(`(?i)(?:^|[^\p{L}\p{N}])`+regexp.QuoteMeta(m[1])+`(?:$|[^\p{L}\p{N}])`))
+	}
+	var suits, named []string
+	for _, id := range fused {
+		c, ok := byID[id]
+		if !ok {
+			continue
+		}
+		if slices.Contains(favoured, c.Kind) {
+			suits = append(suits, id)
+		}
+		if slices.ContainsFunc(refs, func(re *regexp.Regexp) bool { return re.MatchString(c.Title) || re.MatchString(c.Text) }) {
+			named = append(named, id)
+		}
+	}
+	if favoured != nil {
+		fused = Fuse(vecIDs, textIDs, suits)
+	}
+	out := make([]string, 0, len(fused))
+	out = append(out, named...)
+	for _, id := range fused {
+		if _, ok := byID[id]; ok && !slices.Contains(named, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // Retrieve finds the k chunks that best answer question within scope: vector search and
 // full-text search run over the same scope (the brokerage's own knowledge and the shared
-// reference data) and are fused by rank. When the vector store fails, full text alone
-// answers and Mode says so.
+// reference data) and are fused by rank, then reranked by the question's intent and the
+// references it names (rerank). When the vector store fails, full text alone answers and
+// Mode says so.
 func (s *Service) Retrieve(ctx context.Context, scope Scope, question string, k int) (Retrieval, error) {
 	depth := max(k*4, 20)
+	asked := question
 	question = s.expandQuestion(ctx, question)
 	vecIDs, vecScores, vecErr := s.vectorSearch(ctx, scope, question, depth)
 	if vecErr != nil {
@@ -80,11 +139,14 @@ func (s *Service) Retrieve(ctx context.Context, scope Scope, question string, k 
 		textIDs[i], byID[c.ID] = c.ID, c
 	}
 	fused := Fuse(vecIDs, textIDs)
-	if len(fused) > k {
-		fused = fused[:k]
-	}
 	if err := s.fill(ctx, scope, fused, byID); err != nil {
 		return Retrieval{}, err
+	}
+	// The question as asked: the place names expansion adds ("Dubai Investments Park")
+	// could read as cues of an intent.
+	fused = rerank(fused, vecIDs, textIDs, byID, asked)
+	if len(fused) > k {
+		fused = fused[:k]
 	}
 	mode := "hybrid"
 	if vecErr != nil {
@@ -130,8 +192,11 @@ func (s *Service) queryVectors(ctx context.Context, scope Scope, question string
 	if err != nil {
 		return nil, nil, err
 	}
-	matches, err := s.Vectors.Query(ctx, Collection, vector.Query{Vector: vecs[0], TopK: k, Where: vector.Filter{
-		vector.In("brokerage_id", scope.BrokerageID, Shared), vector.Lte("visibility", scope.Visibility)}})
+	where := vector.Filter{vector.In("brokerage_id", scope.BrokerageID, Shared), vector.Lte("visibility", scope.Visibility)}
+	if owners := scope.OwnerValues(); owners != nil {
+		where = append(where, vector.InStrings("owner", owners))
+	}
+	matches, err := s.Vectors.Query(ctx, Collection, vector.Query{Vector: vecs[0], TopK: k, Where: where})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -89,17 +89,7 @@ func fixture(t *testing.T, name string) []byte {
 // TestEachDocumentKindIsFound uploads one document of every kind and asks about each, with
 // the embedded store and, when TEST_CHROMA_URL names one, a real Chroma server.
 func TestEachDocumentKindIsFound(t *testing.T) {
-	stores := map[string]func(*config.Config){"embedded": func(*config.Config) {}}
-	if u := os.Getenv("TEST_CHROMA_URL"); u != "" || testkit.ServicesRequired() {
-		stores["chroma"] = func(c *config.Config) {
-			parsed, err := url.Parse(u)
-			if err != nil || u == "" {
-				t.Fatalf("TEST_CHROMA_URL %q is required (REQUIRE_SERVICES=1) and must be a URL", u)
-			}
-			c.ChromaHost, c.ChromaPort = parsed.Hostname(), port(t, parsed.Port())
-		}
-	}
-	for name, tweak := range stores {
+	for name, tweak := range vectorStoreTweaks(t) {
 		t.Run(name, func(t *testing.T) {
 			a := apitest.New(t, tweak)
 			admin := a.Brokerage("Creek Realty")
@@ -143,6 +133,22 @@ func TestVectorStoreDown(t *testing.T) {
 			t.Errorf("vector store check %v, want degraded with full-text retrieval", m)
 		}
 	}
+}
+
+// vectorStoreTweaks configure the platform for each vector store under test: the embedded
+// store and, when TEST_CHROMA_URL names one (required under REQUIRE_SERVICES=1), Chroma.
+func vectorStoreTweaks(t *testing.T) map[string]func(*config.Config) {
+	stores := map[string]func(*config.Config){"embedded": func(*config.Config) {}}
+	if u := os.Getenv("TEST_CHROMA_URL"); u != "" || testkit.ServicesRequired() {
+		stores["chroma"] = func(c *config.Config) {
+			parsed, err := url.Parse(u)
+			if err != nil || u == "" {
+				t.Fatalf("TEST_CHROMA_URL %q is required (REQUIRE_SERVICES=1) and must be a URL", u)
+			}
+			c.ChromaHost, c.ChromaPort = parsed.Hostname(), port(t, parsed.Port())
+		}
+	}
+	return stores
 }
 
 // freePort returns a loopback port nothing listens on.

@@ -3,7 +3,7 @@ package knowledgestore
 import (
 	"context"
 	"encoding/json"
-	"github.com/propertypro/propertypro/shared/postgres"
+	"fmt"
 	"strings"
 	"time"
 
@@ -13,6 +13,7 @@ import (
 	"github.com/propertypro/propertypro/shared/apperr"
 	"github.com/propertypro/propertypro/shared/knowledge"
 	"github.com/propertypro/propertypro/shared/location"
+	"github.com/propertypro/propertypro/shared/postgres"
 )
 
 // Knowledge is the knowledge.Repository over Postgres.
@@ -99,10 +100,10 @@ func (k *Knowledge) ReplaceChunks(ctx context.Context, sourceID string, chunks [
 		}
 		rows := make([][]any, len(chunks))
 		for i, c := range chunks {
-			rows[i] = []any{c.ID, nullable(c.BrokerageID), c.Kind, c.SourceID, c.Ordinal, c.Title, c.Text, c.Visibility}
+			rows[i] = []any{c.ID, nullable(c.BrokerageID), c.Kind, c.SourceID, c.Ordinal, c.Title, c.Text, c.Visibility, c.Owner}
 		}
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"knowledge_chunks"}, []string{"id", "brokerage_id", "kind",
-			"source_id", "ordinal", "title", "body", "visibility"}, pgx.CopyFromRows(rows))
+			"source_id", "ordinal", "title", "body", "visibility", "owner"}, pgx.CopyFromRows(rows))
 		return err
 	})
 }
@@ -118,7 +119,8 @@ func nullable(s string) any {
 // applied or still queued: it claims the oldest changes (skipping those another run holds),
 // removes the chunks of sources whose row is gone and trashes their vectors, and rewrites
 // the chunks of the others from knowledge_sources. A chunk whose text did not change keeps
-// its vector; a changed one loses it, so the re-embed step computes it again.
+// its vector; a changed one loses it, so the re-embed step computes it again (or, when only
+// its owner changed, rewrites the vector's metadata).
 const syncSQL = `WITH claimed AS (
 		DELETE FROM knowledge_changes WHERE id IN (
 			SELECT id FROM knowledge_changes ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
@@ -130,13 +132,13 @@ const syncSQL = `WITH claimed AS (
 		RETURNING c.id),
 	trashed AS (INSERT INTO knowledge_vector_trash (chunk_id) SELECT id FROM gone ON CONFLICT DO NOTHING),
 	written AS (
-		INSERT INTO knowledge_chunks AS c (id, brokerage_id, kind, source_id, title, body, visibility)
-		SELECT s.kind || ':' || s.source_id, s.brokerage_id, s.kind, s.source_id, s.title, s.body, s.visibility
+		INSERT INTO knowledge_chunks AS c (id, brokerage_id, kind, source_id, title, body, visibility, owner)
+		SELECT s.kind || ':' || s.source_id, s.brokerage_id, s.kind, s.source_id, s.title, s.body, s.visibility, s.owner
 		FROM knowledge_sources s JOIN changed g ON g.kind = s.kind AND g.source_id = s.source_id
 		ON CONFLICT (id) DO UPDATE SET brokerage_id = EXCLUDED.brokerage_id, title = EXCLUDED.title, body = EXCLUDED.body,
-			visibility = EXCLUDED.visibility, embedding_model = NULL, embedded_at = NULL, updated_at = now()
-		WHERE (c.brokerage_id, c.title, c.body, c.visibility) IS DISTINCT FROM
-			(EXCLUDED.brokerage_id, EXCLUDED.title, EXCLUDED.body, EXCLUDED.visibility)
+			visibility = EXCLUDED.visibility, owner = EXCLUDED.owner, embedding_model = NULL, embedded_at = NULL, updated_at = now()
+		WHERE (c.brokerage_id, c.title, c.body, c.visibility, c.owner) IS DISTINCT FROM
+			(EXCLUDED.brokerage_id, EXCLUDED.title, EXCLUDED.body, EXCLUDED.visibility, EXCLUDED.owner)
 		RETURNING 1)
 	SELECT (SELECT count(*) FROM claimed)::int, (SELECT count(*) FROM changed)::int, (SELECT count(*) FROM written)::int,
 		(SELECT count(*) FROM gone)::int`
@@ -201,7 +203,8 @@ func (k *Knowledge) MarkEmbedded(ctx context.Context, ids []string, model string
 	return err
 }
 
-const chunkColumns = `id, coalesce(brokerage_id::text, ''), kind, source_id, ordinal, title, body, visibility, coalesce(embedding_model, '')`
+const chunkColumns = `id, coalesce(brokerage_id::text, ''), kind, source_id, ordinal, title, body, visibility, owner,
+	coalesce(embedding_model, '')`
 
 func scanChunks(rows pgx.Rows, err error) ([]knowledge.Chunk, error) {
 	if err != nil {
@@ -209,7 +212,7 @@ func scanChunks(rows pgx.Rows, err error) ([]knowledge.Chunk, error) {
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (knowledge.Chunk, error) {
 		var c knowledge.Chunk
-		err := r.Scan(&c.ID, &c.BrokerageID, &c.Kind, &c.SourceID, &c.Ordinal, &c.Title, &c.Text, &c.Visibility, &c.Model)
+		err := r.Scan(&c.ID, &c.BrokerageID, &c.Kind, &c.SourceID, &c.Ordinal, &c.Title, &c.Text, &c.Visibility, &c.Owner, &c.Model)
 		return c, err
 	})
 }
@@ -225,20 +228,34 @@ func (k *Knowledge) StaleChunks(ctx context.Context, model string, limit int) ([
 // matched word adds its inverse document frequency, ln(1 + chunks / chunks holding it), so a
 // reference number or a building name outweighs "Dubai". Postgres' own cover-density rank,
 // which favours titles, breaks ties.
-const searchSQL = `WITH total AS (SELECT coalesce((SELECT chunks FROM knowledge_terms WHERE word = ''), 1)::float8 AS n),
+var searchSQL = `WITH total AS (SELECT coalesce((SELECT chunks FROM knowledge_terms WHERE word = ''), 1)::float8 AS n),
 	w AS (SELECT to_tsquery('simple', quote_literal(w) || ':*') AS q, ln(1 + total.n / coalesce(t.chunks, 1)) AS idf
 		FROM unnest($1::text[]) AS w CROSS JOIN total LEFT JOIN knowledge_terms t ON t.word = w),
 	q AS (SELECT to_tsquery('simple', string_agg(quote_literal(w) || ':*', ' | ')) AS q FROM unnest($1::text[]) AS w)
 	SELECT ` + chunkColumns + ` FROM knowledge_chunks c, q
-	WHERE (c.brokerage_id = $2 OR c.brokerage_id IS NULL) AND c.visibility <= $3 AND c.search @@ q.q
+	WHERE (c.brokerage_id = $2 OR c.brokerage_id IS NULL) AND c.visibility <= $3 AND c.search @@ q.q AND ` + ownedBy5 + `
 	ORDER BY (SELECT sum(w.idf) FROM w WHERE c.search @@ w.q) + ts_rank(c.search, q.q, 1) DESC, c.id LIMIT $4`
+
+// ownedBy is the owner condition on a chunk c, given the scope's owner stamps as parameter
+// $n (knowledge.Scope.OwnerValues, NULL for every owner). The stamp alone would let a
+// listing's old agent read it until the next sync rewrites the stamp, so a listing chunk
+// also needs its row, live: not deleted, and owned by a user the scope includes (or
+// unassigned, when the scope includes those), the listings API's own rule.
+func ownedBy(n int) string {
+	p := fmt.Sprintf("$%d::text[]", n)
+	return `(` + p + ` IS NULL OR c.owner = ANY(` + p + `)) AND (c.kind <> 'listing' OR EXISTS (
+		SELECT 1 FROM listings l WHERE l.id = c.source_id AND l.deleted_at IS NULL
+		AND (` + p + ` IS NULL OR coalesce(l.agent_id::text, '` + knowledge.Unassigned + `') = ANY(` + p + `))))`
+}
+
+var ownedBy4, ownedBy5 = ownedBy(4), ownedBy(5)
 
 // SearchText ranks the scope's chunks by full text (see searchSQL).
 func (k *Knowledge) SearchText(ctx context.Context, s knowledge.Scope, words []string, limit int) ([]knowledge.Chunk, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
-	return scanChunks(k.db.Query(ctx, searchSQL, words, s.BrokerageID, s.Visibility, limit))
+	return scanChunks(k.db.Query(ctx, searchSQL, words, s.BrokerageID, s.Visibility, limit, s.OwnerValues()))
 }
 
 // RefreshTermStats recounts how many chunks hold each word, for SearchText's ranking. It
@@ -254,11 +271,14 @@ func (k *Knowledge) RefreshTermStats(ctx context.Context) error {
 
 // Chunks returns the chunks with ids that lie in scope.
 func (k *Knowledge) Chunks(ctx context.Context, s knowledge.Scope, ids []string) ([]knowledge.Chunk, error) {
-	return scanChunks(k.db.Query(ctx, `SELECT `+chunkColumns+` FROM knowledge_chunks
-		WHERE id = ANY($1) AND (brokerage_id = $2 OR brokerage_id IS NULL) AND visibility <= $3`, ids, s.BrokerageID, s.Visibility))
+	return scanChunks(k.db.Query(ctx, `SELECT `+chunkColumns+` FROM knowledge_chunks c
+		WHERE id = ANY($1) AND (brokerage_id = $2 OR brokerage_id IS NULL) AND visibility <= $3 AND `+ownedBy4,
+		ids, s.BrokerageID, s.Visibility, s.OwnerValues()))
 }
 
-// SearchListings answers a parsed property search over the active listings the actor sees.
+// SearchListings answers a parsed property search over the active listings the actor sees,
+// by the rule of the listings search: their own, a manager's team's and the unassigned ones,
+// or the whole brokerage's for the brokerage-wide roles.
 func (k *Knowledge) SearchListings(ctx context.Context, a access.Actor, q knowledge.PropertyQuery, limit int) ([]knowledge.ListingHit, error) {
 	community, err := k.community(ctx, q.Places)
 	if err != nil {
@@ -268,13 +288,13 @@ func (k *Knowledge) SearchListings(ctx context.Context, a access.Actor, q knowle
 			coalesce(c.name_en, ''), l.building, coalesce(l.bedrooms, 0), l.price_aed::float8
 		FROM listings l LEFT JOIN locations c ON c.id = l.community_id
 		WHERE l.brokerage_id = $1 AND l.deleted_at IS NULL AND l.status = 'active'
-		  AND ($2::uuid[] IS NULL OR l.agent_id = ANY($2))
+		  AND ($2::uuid[] IS NULL OR l.agent_id = ANY($2) OR ($11 AND l.agent_id IS NULL))
 		  AND ($3::int IS NULL OR l.bedrooms >= $3) AND ($4::int IS NULL OR l.bedrooms <= $4)
 		  AND ($5::numeric IS NULL OR l.price_aed >= $5) AND ($6::numeric IS NULL OR l.price_aed <= $6)
 		  AND ($7 = '' OR l.property_type = $7) AND ($8 = '' OR l.purpose = $8)
 		  AND ($9 = '' OR l.community_id = $9::uuid OR l.location_id = $9::uuid)
 		ORDER BY l.price_aed DESC, l.id LIMIT $10`, a.BrokerageID, owners(a), q.BedsMin, q.BedsMax, q.PriceMin,
-		q.PriceMax, q.PropertyType, q.Purpose, community, limit)
+		q.PriceMax, q.PropertyType, q.Purpose, community, limit, a.Role == access.Manager)
 	if err != nil {
 		return nil, err
 	}
