@@ -194,21 +194,16 @@ func (s *Service) checkAgent(ctx context.Context, a access.Actor, id string) err
 	return nil
 }
 
+// dealRecords loads deals for a caller: a deal belongs to its agent, and roles that only read
+// may not change it.
+var dealRecords = access.Records[Deal]{Kind: "deal", ReadOnly: "may read deals but not change them",
+	Owner:   func(d Deal) (string, string) { return d.BrokerageID, d.AgentID },
+	Version: func(d Deal) int { return d.Version }}
+
 // GetDeal returns a deal the caller can see; any other id is not found.
 func (s *Service) GetDeal(ctx context.Context, a access.Actor, id string) (DealView, error) {
-	d, err := s.visible(ctx, a, id)
+	d, err := dealRecords.Visible(ctx, a, id, s.deals.Deal)
 	return ViewOf(d, a.SeesAML()), err
-}
-
-func (s *Service) visible(ctx context.Context, a access.Actor, id string) (Deal, error) {
-	d, err := s.deals.Deal(ctx, a.BrokerageID, id)
-	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
-		return Deal{}, err
-	}
-	if err != nil || !a.CanSee(d.BrokerageID, d.AgentID) {
-		return Deal{}, apperr.New(apperr.NotFound, "deal %s not found", id)
-	}
-	return d, nil
 }
 
 // DealQuery is a deal listing as a client asks for it.
@@ -285,7 +280,7 @@ type DealChanges struct {
 // none. Amounts and the AML screen are recomputed; a stage move is checked against the
 // pipeline and closing stamps closed_at.
 func (s *Service) UpdateDeal(ctx context.Context, a access.Actor, id string, c DealChanges, version int) (DealView, error) {
-	d, err := s.writable(ctx, a, id, version)
+	d, err := dealRecords.Writable(ctx, a, id, version, s.deals.Deal)
 	if err != nil {
 		return DealView{}, err
 	}
@@ -307,21 +302,6 @@ func (s *Service) UpdateDeal(ctx context.Context, a access.Actor, id string, c D
 	out, err := s.deals.UpdateDeal(ctx, d, before.Version, audit.Entry{BrokerageID: a.BrokerageID, ActorID: a.UserID,
 		Action: "update", Entity: "deal", EntityID: id, Before: before.AuditSnapshot()})
 	return ViewOf(out, a.SeesAML()), err
-}
-
-// writable loads a deal the caller sees, refusing roles that only read and stale versions.
-func (s *Service) writable(ctx context.Context, a access.Actor, id string, version int) (Deal, error) {
-	d, err := s.visible(ctx, a, id)
-	if err != nil {
-		return Deal{}, err
-	}
-	if !a.CanWrite(d.BrokerageID, d.AgentID) {
-		return Deal{}, apperr.New(apperr.Forbidden, "your role (%s) may read deals but not change them", a.Role)
-	}
-	if version != 0 && version != d.Version {
-		return Deal{}, apperr.New(apperr.PreconditionFailed, "deal %s changed since you read it (version %d, now %d)", id, version, d.Version)
-	}
-	return d, nil
 }
 
 func (s *Service) apply(ctx context.Context, a access.Actor, d *Deal, c DealChanges) error {
@@ -372,7 +352,7 @@ func setIf[T any](dst *T, v *T) {
 // least five years.
 // version is the If-Match version, 0 for none.
 func (s *Service) DeleteDeal(ctx context.Context, a access.Actor, id string, version int) error {
-	d, err := s.writable(ctx, a, id, version)
+	d, err := dealRecords.Writable(ctx, a, id, version, s.deals.Deal)
 	if err != nil {
 		return err
 	}

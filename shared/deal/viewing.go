@@ -127,16 +127,15 @@ func (s *Service) CreateViewing(ctx context.Context, a access.Actor, nv NewViewi
 		Action: "create", Entity: "viewing"})
 }
 
+// viewingRecords loads viewings for a caller: a viewing belongs to the agent who shows the
+// property, and roles that only read may not change it.
+var viewingRecords = access.Records[Viewing]{Kind: "viewing", ReadOnly: "may read viewings but not change them",
+	Owner:   func(v Viewing) (string, string) { return v.BrokerageID, v.AgentID },
+	Version: func(v Viewing) int { return v.Version }}
+
 // GetViewing returns a viewing the caller can see; any other id is not found.
 func (s *Service) GetViewing(ctx context.Context, a access.Actor, id string) (Viewing, error) {
-	v, err := s.viewings.Viewing(ctx, a.BrokerageID, id)
-	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
-		return Viewing{}, err
-	}
-	if err != nil || !a.CanSee(v.BrokerageID, v.AgentID) {
-		return Viewing{}, apperr.New(apperr.NotFound, "viewing %s not found", id)
-	}
-	return v, nil
+	return viewingRecords.Visible(ctx, a, id, s.viewings.Viewing)
 }
 
 // ViewingQuery is a viewing listing as a client asks for it.
@@ -182,7 +181,7 @@ type ViewingChanges struct {
 // UpdateViewing reschedules, reassigns, records the outcome or the feedback of a viewing the
 // caller may write. version is the If-Match version, 0 for none.
 func (s *Service) UpdateViewing(ctx context.Context, a access.Actor, id string, c ViewingChanges, version int) (Viewing, error) {
-	v, err := s.writableViewing(ctx, a, id, version)
+	v, err := viewingRecords.Writable(ctx, a, id, version, s.viewings.Viewing)
 	if err != nil {
 		return Viewing{}, err
 	}
@@ -215,23 +214,9 @@ func (s *Service) UpdateViewing(ctx context.Context, a access.Actor, id string, 
 		Action: "update", Entity: "viewing", EntityID: id, Before: before})
 }
 
-func (s *Service) writableViewing(ctx context.Context, a access.Actor, id string, version int) (Viewing, error) {
-	v, err := s.GetViewing(ctx, a, id)
-	if err != nil {
-		return Viewing{}, err
-	}
-	if !a.CanWrite(v.BrokerageID, v.AgentID) {
-		return Viewing{}, apperr.New(apperr.Forbidden, "your role (%s) may read viewings but not change them", a.Role)
-	}
-	if version != 0 && version != v.Version {
-		return Viewing{}, apperr.New(apperr.PreconditionFailed, "viewing %s changed since you read it (version %d, now %d)", id, version, v.Version)
-	}
-	return v, nil
-}
-
 // DeleteViewing soft-deletes a viewing. version is the If-Match version, 0 for none.
 func (s *Service) DeleteViewing(ctx context.Context, a access.Actor, id string, version int) error {
-	v, err := s.writableViewing(ctx, a, id, version)
+	v, err := viewingRecords.Writable(ctx, a, id, version, s.viewings.Viewing)
 	if err != nil {
 		return err
 	}

@@ -279,8 +279,8 @@ func (s *Service) UpdateUser(ctx context.Context, a access.Actor, id string, p U
 	if err != nil {
 		return User{}, err
 	}
-	if version != 0 && version != u.Version {
-		return User{}, apperr.New(apperr.PreconditionFailed, "user %s changed since you read it (version %d, now %d)", id, version, u.Version)
+	if err := access.CheckVersion("user", id, version, u.Version); err != nil {
+		return User{}, err
 	}
 	before := u
 	if err := s.applyPatch(ctx, a, &u, p); err != nil {

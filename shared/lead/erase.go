@@ -142,7 +142,7 @@ type LeadExport struct {
 func (s *Service) Export(ctx context.Context, a access.Actor, id string) (LeadExport, error) {
 	var out LeadExport
 	err := s.store.InTx(ctx, func(tx Tx) error {
-		l, err := s.subject(ctx, tx, a, id)
+		l, err := leadRecords.Visible(ctx, a, id, tx.Lead)
 		if err != nil {
 			return err
 		}
@@ -177,7 +177,7 @@ func (s *Service) Erase(ctx context.Context, a access.Actor, id string) (Erasure
 	}
 	var report ErasureReport
 	err := s.store.InTx(ctx, func(tx Tx) error {
-		l, err := s.subject(ctx, tx, a, id)
+		l, err := leadRecords.Visible(ctx, a, id, tx.Lead)
 		if err != nil {
 			return err
 		}
@@ -210,15 +210,6 @@ func (s *Service) Erase(ctx context.Context, a access.Actor, id string) (Erasure
 		return tx.Audit(ctx, entry(a.BrokerageID, a.UserID, "erase", id, nil, report))
 	})
 	return report, err
-}
-
-// subject returns a lead visible to the actor, locked, for a data-rights request.
-func (s *Service) subject(ctx context.Context, tx Tx, a access.Actor, id string) (Lead, error) {
-	l, err := tx.Lead(ctx, a.BrokerageID, id)
-	if err == nil && !a.CanSee(l.BrokerageID, l.AgentID) {
-		err = notFound(id)
-	}
-	return l, err
 }
 
 func leadIDs(l Lead, merged []Lead) []string {

@@ -56,8 +56,6 @@ func SortValue(l Lead, field string) string {
 	return l.CreatedAt.UTC().Format(time.RFC3339Nano)
 }
 
-func notFound(id string) error { return apperr.New(apperr.NotFound, "lead %s not found", id) }
-
 // List returns one page of the live leads the actor sees.
 func (s *Service) List(ctx context.Context, a access.Actor, f Filter, p page.Request) (page.Result[Lead], error) {
 	if f.Q != "" {
@@ -76,17 +74,16 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter, p page.Req
 	return page.Trim(rows, p, func(l Lead) (string, string) { return SortValue(l, p.Sort.Field), l.ID }), nil
 }
 
+// leadRecords loads leads for a caller: a lead belongs to its agent, and roles that only read
+// may not change it.
+var leadRecords = access.Records[Lead]{Kind: "lead", ReadOnly: "may not change leads",
+	Owner:   func(l Lead) (string, string) { return l.BrokerageID, l.AgentID },
+	Version: func(l Lead) int { return l.Version }}
+
 // Get returns a lead the actor sees; any other id, another brokerage's included, is not
 // found.
 func (s *Service) Get(ctx context.Context, a access.Actor, id string) (Lead, error) {
-	l, err := s.store.Lead(ctx, a.BrokerageID, id)
-	if err != nil {
-		return Lead{}, err
-	}
-	if !a.CanSee(l.BrokerageID, l.AgentID) {
-		return Lead{}, notFound(id)
-	}
-	return l, nil
+	return leadRecords.Visible(ctx, a, id, s.store.Lead)
 }
 
 // Create adds a lead. An agent owns the leads they create; an admin or manager names the
@@ -214,18 +211,9 @@ func (s *Service) assignee(ctx context.Context, a access.Actor, id string) (Memb
 // are not found, read-only roles are forbidden, a stale version fails the precondition, and
 // a merged lead points at its survivor.
 func (s *Service) writable(ctx context.Context, tx Tx, a access.Actor, id string, version int) (Lead, error) {
-	l, err := tx.Lead(ctx, a.BrokerageID, id)
+	l, err := leadRecords.Writable(ctx, a, id, version, tx.Lead)
 	if err != nil {
 		return Lead{}, err
-	}
-	if !a.CanSee(l.BrokerageID, l.AgentID) {
-		return Lead{}, notFound(id)
-	}
-	if !a.CanWrite(l.BrokerageID, l.AgentID) {
-		return Lead{}, apperr.New(apperr.Forbidden, "your role (%s) may not change leads", a.Role)
-	}
-	if version != 0 && version != l.Version {
-		return Lead{}, apperr.New(apperr.PreconditionFailed, "lead %s changed since you read it (version %d, now %d)", id, version, l.Version)
 	}
 	if l.MergedInto != "" {
 		return Lead{}, &apperr.Error{Code: apperr.Conflict, ExistingID: l.MergedInto,

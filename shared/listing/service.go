@@ -136,33 +136,16 @@ func (s *Service) derive(ctx context.Context, l *Listing) error {
 	return nil
 }
 
+// listingRecords loads listings for a caller: a listing belongs to its agent, and roles
+// that only read may not change it.
+var listingRecords = access.Records[Listing]{Kind: "listing", ReadOnly: "may read listings but not change them",
+	Owner:   func(l Listing) (string, string) { return l.BrokerageID, l.AgentID },
+	Version: func(l Listing) int { return l.Version }}
+
 // Get returns a listing the actor may see; any other id, including another brokerage's, is
 // not found.
 func (s *Service) Get(ctx context.Context, a access.Actor, id string) (Listing, error) {
-	l, err := s.store.ListingByID(ctx, a.BrokerageID, id)
-	if err != nil {
-		return Listing{}, err
-	}
-	if !a.CanSee(l.BrokerageID, l.AgentID) {
-		return Listing{}, apperr.New(apperr.NotFound, "listing %s not found", id)
-	}
-	return l, nil
-}
-
-// writable returns a listing the actor may change, checking the If-Match version (0: none).
-func (s *Service) writable(ctx context.Context, a access.Actor, id string, version int) (Listing, error) {
-	l, err := s.Get(ctx, a, id)
-	if err != nil {
-		return Listing{}, err
-	}
-	if !a.CanWrite(l.BrokerageID, l.AgentID) {
-		return Listing{}, apperr.New(apperr.Forbidden, "your role (%s) may read listings but not change them", a.Role)
-	}
-	if version != 0 && version != l.Version {
-		return Listing{}, apperr.New(apperr.PreconditionFailed,
-			"listing %s changed since you read it (version %d, now %d)", id, version, l.Version)
-	}
-	return l, nil
+	return listingRecords.Visible(ctx, a, id, s.store.ListingByID)
 }
 
 // Patch is a partial update of a listing; nil fields are left alone. Text fields and dates
@@ -197,7 +180,7 @@ type Patch struct {
 // the transitions, and the result must pass Validate, so an active listing can never be left
 // without a valid permit.
 func (s *Service) Update(ctx context.Context, a access.Actor, id string, p Patch, version int) (Listing, error) {
-	l, err := s.writable(ctx, a, id, version)
+	l, err := listingRecords.Writable(ctx, a, id, version, s.store.ListingByID)
 	if err != nil {
 		return Listing{}, err
 	}
@@ -278,7 +261,7 @@ func setPtr[T any](dst **T, v *T) {
 // Delete soft-deletes a listing: it disappears from searches and reads, its row stays for
 // the audit trail and the deals that refer to it.
 func (s *Service) Delete(ctx context.Context, a access.Actor, id string, version int) error {
-	l, err := s.writable(ctx, a, id, version)
+	l, err := listingRecords.Writable(ctx, a, id, version, s.store.ListingByID)
 	if err != nil {
 		return err
 	}

@@ -77,16 +77,15 @@ func SortValue(t Task, field string) string {
 	return t.DueAt.UTC().Format(time.RFC3339Nano)
 }
 
+// taskRecords loads tasks for a caller: a task belongs to its assignee, and roles that
+// only read may not change it.
+var taskRecords = access.Records[Task]{Kind: "task", ReadOnly: "may not change tasks",
+	Owner:   func(t Task) (string, string) { return t.BrokerageID, t.AssigneeID },
+	Version: func(t Task) int { return t.Version }}
+
 // Get returns a task the actor sees; any other id is not found.
 func (s *Service) Get(ctx context.Context, a access.Actor, id string) (Task, error) {
-	t, err := s.store.Task(ctx, a.BrokerageID, id)
-	if err != nil {
-		return Task{}, err
-	}
-	if !a.CanSee(t.BrokerageID, t.AssigneeID) {
-		return Task{}, apperr.New(apperr.NotFound, "task %s not found", id)
-	}
-	return t, nil
+	return taskRecords.Visible(ctx, a, id, s.store.Task)
 }
 
 // Create adds a task. Agents create tasks for themselves, managers for their team, admins
@@ -116,7 +115,7 @@ func (s *Service) Create(ctx context.Context, a access.Actor, nt NewTask) (Task,
 
 // Update changes a task the actor may write. version is the If-Match version, 0 for none.
 func (s *Service) Update(ctx context.Context, a access.Actor, id string, p TaskPatch, version int) (Task, error) {
-	t, err := s.writable(ctx, a, id, version)
+	t, err := taskRecords.Writable(ctx, a, id, version, s.store.Task)
 	if err != nil {
 		return Task{}, err
 	}
@@ -136,7 +135,7 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id string, p TaskP
 
 // Delete soft-deletes a task the actor may write.
 func (s *Service) Delete(ctx context.Context, a access.Actor, id string, version int) error {
-	t, err := s.writable(ctx, a, id, version)
+	t, err := taskRecords.Writable(ctx, a, id, version, s.store.Task)
 	if err != nil {
 		return err
 	}
@@ -145,20 +144,6 @@ func (s *Service) Delete(ctx context.Context, a access.Actor, id string, version
 	_, err = s.store.UpdateTask(ctx, t, audit.Entry{BrokerageID: a.BrokerageID, ActorID: a.UserID,
 		Action: "delete", Entity: "task", EntityID: id, Before: before})
 	return err
-}
-
-func (s *Service) writable(ctx context.Context, a access.Actor, id string, version int) (Task, error) {
-	t, err := s.Get(ctx, a, id)
-	if err != nil {
-		return Task{}, err
-	}
-	if !a.CanWrite(t.BrokerageID, t.AssigneeID) {
-		return Task{}, apperr.New(apperr.Forbidden, "your role (%s) may not change tasks", a.Role)
-	}
-	if version != 0 && version != t.Version {
-		return Task{}, apperr.New(apperr.PreconditionFailed, "task %s changed since you read it (version %d, now %d)", id, version, t.Version)
-	}
-	return t, nil
 }
 
 func apply(t *Task, p TaskPatch, now time.Time) {
