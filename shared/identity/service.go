@@ -254,6 +254,9 @@ func (s *Service) ListUsers(ctx context.Context, a access.Actor, f UserFilter) (
 // GetUser returns one user of the caller's brokerage; another brokerage's id is not found.
 func (s *Service) GetUser(ctx context.Context, a access.Actor, id string) (User, error) {
 	u, err := s.store.UserByID(ctx, id)
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		return User{}, err // an outage is not a missing user
+	}
 	if err != nil || u.BrokerageID != a.BrokerageID || (a.Role != access.Admin && a.UserID != id) {
 		return User{}, apperr.New(apperr.NotFound, "user %s not found", id)
 	}
