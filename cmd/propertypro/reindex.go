@@ -11,7 +11,7 @@ import (
 
 type reindexCmd struct {
 	Brokerage string `help:"Brokerage id or name to rebuild; every brokerage when left out."`
-	Clean     bool   `help:"Delete the brokerages' vectors first, so vectors of chunks no longer in Postgres go too."`
+	Clean     bool   `help:"Delete the brokerages' vectors first (without --brokerage: the shared reference data's too), so vectors of chunks no longer in Postgres go too."`
 	Batch     int    `default:"500" help:"Chunks embedded per page."`
 }
 

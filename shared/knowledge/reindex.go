@@ -21,8 +21,8 @@ type ChunkSource interface {
 // ReindexOptions choose what a reindex rebuilds.
 type ReindexOptions struct {
 	BrokerageID string // "" for every brokerage
-	// Clean first deletes the brokerages' vectors, so vectors of chunks no longer in Postgres
-	// go too; vector search finds nothing for them until their chunks are embedded again
+	// Clean first deletes the brokerages' vectors (and, for every brokerage, the shared
+	// reference data's), so vectors of chunks no longer in Postgres go too; vector search finds nothing for them until their chunks are embedded again
 	// (full-text retrieval still answers meanwhile).
 	Clean bool
 	Batch int // chunks per page; 0 means 500
@@ -70,7 +70,8 @@ func (s *Service) Reindex(ctx context.Context, src ChunkSource, o ReindexOptions
 	}
 }
 
-// clean deletes the vectors of one brokerage, or of every brokerage, by metadata filter.
+// clean deletes the vectors of one brokerage by metadata filter or, when it rebuilds
+// everything, of every brokerage and of the shared reference data too.
 func (s *Service) clean(ctx context.Context, src ChunkSource, brokerageID string) error {
 	ids := []string{brokerageID}
 	if brokerageID == "" {
@@ -78,6 +79,7 @@ func (s *Service) clean(ctx context.Context, src ChunkSource, brokerageID string
 		if ids, err = src.Brokerages(ctx); err != nil {
 			return err
 		}
+		ids = append(ids, Shared)
 	}
 	for _, id := range ids {
 		if err := s.Vectors.Delete(ctx, Collection, nil, vector.Filter{vector.Eq("brokerage_id", id)}); err != nil {

@@ -102,11 +102,14 @@ func TestReindexRebuildsTheVectorStore(t *testing.T) {
 	orphan := vector.Item{ID: "gone#0", Vector: make([]float32, 256), Document: "deleted",
 		Metadata: map[string]any{"brokerage_id": palm, "visibility": 0, "kind": "document", "source_id": "gone", "title": "", "model": "x"}}
 	orphan.Vector[0] = 1
-	kmust(t, vs.Upsert(ctx, knowledge.Collection, []vector.Item{orphan}))
+	shared := vector.Item{ID: "gone-report#0", Vector: orphan.Vector, Document: "deleted report",
+		Metadata: map[string]any{"brokerage_id": knowledge.Shared, "visibility": 0, "kind": "market_report", "source_id": "gone-report",
+			"title": "", "model": "x", "owner": knowledge.NoOwner}}
+	kmust(t, vs.Upsert(ctx, knowledge.Collection, []vector.Item{orphan, shared}))
 	_, err = svc.Reindex(ctx, repo, knowledge.ReindexOptions{Clean: true})
 	kmust(t, err)
-	if got, _ := vs.Get(ctx, knowledge.Collection, []string{"gone#0"}); len(got) != 0 {
-		t.Error("a clean reindex kept the vector of a deleted chunk")
+	if got, _ := vs.Get(ctx, knowledge.Collection, []string{"gone#0", "gone-report#0"}); len(got) != 0 {
+		t.Errorf("a clean reindex kept the vectors of deleted chunks: %v", got)
 	}
 	if got, _ := vs.Count(ctx, knowledge.Collection); got != chunks {
 		t.Errorf("after a clean reindex the store holds %d vectors, want %d", got, chunks)
