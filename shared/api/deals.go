@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/propertypro/propertypro/shared/access"
 	"github.com/propertypro/propertypro/shared/config"
 	"github.com/propertypro/propertypro/shared/deal"
 	"github.com/propertypro/propertypro/shared/page"
@@ -49,88 +50,64 @@ func salesSchemas(api huma.API) {
 	reg.RegisterTypeAlias(reflect.TypeFor[deal.Rate](), reflect.TypeFor[float64]())
 }
 
-// salesPage reads a list's paging parameters; an unknown sort field is a 422.
-func salesPage(sort string, limit int, cursor string, allowed []string, def page.Sort) (page.Request, error) {
-	s, err := page.ParseSort(sort, allowed, def)
-	return page.Request{Cursor: cursor, Limit: limit, Sort: s}, err
+// dealRef is a deal's id and version, for its ETag and Location.
+func dealRef(v deal.DealView) (string, int) { return v.ID, v.Version }
+
+type dealsListInput struct {
+	Stage      string    `query:"stage" enum:"offer,negotiation,mou_signed,transfer,closed_won,closed_lost"`
+	Kind       string    `query:"kind" enum:"sale,rent,off_plan"`
+	AgentID    string    `query:"agent_id" maxLength:"64"`
+	LeadID     string    `query:"lead_id" maxLength:"64"`
+	ClosedFrom time.Time `query:"closed_from" doc:"Closed at or after (RFC 3339)."`
+	ClosedTo   time.Time `query:"closed_to" doc:"Closed before (RFC 3339)."`
+	AMLFlag    string    `query:"aml_flag" enum:"true,false" doc:"Compliance officers only."`
+	Sort       string    `query:"sort" maxLength:"40" doc:"created_at, price_aed or closed_at; - prefix for descending (default -created_at)."`
+	Limit      int       `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
+	Cursor     string    `query:"cursor" maxLength:"1024" doc:"next_cursor of the previous page."`
 }
 
-type dealOutput struct {
-	ETag string `header:"ETag"`
-	Body deal.DealView
+func (in *dealsListInput) paging() (string, int, string) { return in.Sort, in.Limit, in.Cursor }
+
+func (in *dealsListInput) filter() (deal.DealQuery, error) {
+	q := deal.DealQuery{Stage: deal.Stage(in.Stage), Kind: deal.Kind(in.Kind), AgentID: in.AgentID,
+		LeadID: in.LeadID, ClosedFrom: in.ClosedFrom, ClosedTo: in.ClosedTo}
+	if in.AMLFlag != "" {
+		on := in.AMLFlag == "true"
+		q.AMLFlag = &on
+	}
+	return q, nil
 }
 
-type dealCreatedOutput struct {
-	ETag     string `header:"ETag"`
-	Location string `header:"Location"`
-	Body     deal.DealView
+// listDeals is ListDeals with the page beside the query, as listRecords calls a list.
+func listDeals(s *deal.Service, ctx context.Context, a access.Actor, q deal.DealQuery,
+	p page.Request) (page.Result[deal.DealView], error) {
+	q.Page = p
+	return s.ListDeals(ctx, a, q)
 }
-
-func dealOut(v deal.DealView) *dealOutput { return &dealOutput{ETag: ETag(v.Version), Body: v} }
 
 // DealsList is GET /v1/deals.
 func DealsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	salesSchemas(api)
 	op.Errors = append(op.Errors, 422)
 	op.Description = "Sort by created_at, price_aed or closed_at. The aml_flag filter is for compliance officers only."
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		Stage      string    `query:"stage" enum:"offer,negotiation,mou_signed,transfer,closed_won,closed_lost"`
-		Kind       string    `query:"kind" enum:"sale,rent,off_plan"`
-		AgentID    string    `query:"agent_id" maxLength:"64"`
-		LeadID     string    `query:"lead_id" maxLength:"64"`
-		ClosedFrom time.Time `query:"closed_from" doc:"Closed at or after (RFC 3339)."`
-		ClosedTo   time.Time `query:"closed_to" doc:"Closed before (RFC 3339)."`
-		AMLFlag    string    `query:"aml_flag" enum:"true,false" doc:"Compliance officers only."`
-		Sort       string    `query:"sort" maxLength:"40" doc:"created_at, price_aed or closed_at; - prefix for descending (default -created_at)."`
-		Limit      int       `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
-		Cursor     string    `query:"cursor" maxLength:"1024" doc:"next_cursor of the previous page."`
-	}) (*struct{ Body page.Result[deal.DealView] }, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		req, err := salesPage(in.Sort, in.Limit, in.Cursor, deal.DealSorts, page.Sort{Field: "created_at", Desc: true})
-		if err != nil {
-			return nil, err
-		}
-		q := deal.DealQuery{Stage: deal.Stage(in.Stage), Kind: deal.Kind(in.Kind), AgentID: in.AgentID,
-			LeadID: in.LeadID, ClosedFrom: in.ClosedFrom, ClosedTo: in.ClosedTo, Page: req}
-		if in.AMLFlag != "" {
-			on := in.AMLFlag == "true"
-			q.AMLFlag = &on
-		}
-		res, err := svc().ListDeals(ctx, a, q)
-		return &struct{ Body page.Result[deal.DealView] }{Body: res}, err
-	})
+	listRecords[dealsListInput](api, op, Lazy(b, dealService), deal.DealSorts, page.Sort{Field: "created_at", Desc: true},
+		listDeals)
 }
 
 // DealsCreate is POST /v1/deals.
 func DealsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	salesSchemas(api)
-	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 422)
 	op.Description = "Commission, VAT, the co-broke split, the DLD fee and the AML screen are computed from the price, " +
 		"the rates and the payments; they cannot be sent."
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewDeal }) (*dealCreatedOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v, err := svc().CreateDeal(ctx, a, in.Body)
-		if err != nil {
-			return nil, err
-		}
-		return &dealCreatedOutput{ETag: ETag(v.Version), Location: "/v1/deals/" + v.ID, Body: v}, nil
-	})
+	createRecord(api, op, Lazy(b, dealService), (*deal.Service).CreateDeal, located(op.Path, dealRef))
 }
 
 // DealsGet is GET /v1/deals/{id}.
 func DealsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	salesSchemas(api)
 	op.Errors = append(op.Errors, 404)
-	getRecord[string](api, op, Lazy(b, dealService), (*deal.Service).GetDeal, dealOut)
+	getRecord[string](api, op, Lazy(b, dealService), (*deal.Service).GetDeal, tagged(dealRef))
 }
 
 // DealsUpdate is PATCH /v1/deals/{id}.
@@ -139,7 +116,7 @@ func DealsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
 	op.Description = "Stage moves follow the pipeline (offer → negotiation → mou_signed → transfer → closed_won; " +
 		"a lease skips transfer and needs its Ejari number to close; any open stage → closed_lost). Amounts are recomputed."
-	patchRecord[string](api, op, Lazy(b, dealService), (*deal.Service).UpdateDeal, dealOut)
+	patchRecord[string](api, op, Lazy(b, dealService), (*deal.Service).UpdateDeal, tagged(dealRef))
 }
 
 // DealsDelete is DELETE /v1/deals/{id}.
@@ -148,78 +125,60 @@ func DealsDelete(api huma.API, op huma.Operation, b *platform.Boot) {
 	deleteRecord[string](api, op, Lazy(b, dealService), (*deal.Service).DeleteDeal)
 }
 
-type viewingOutput struct {
-	ETag string `header:"ETag"`
-	Body deal.Viewing
+// viewingRef is a viewing's id and version, for its ETag and Location.
+func viewingRef(v deal.Viewing) (string, int) { return v.ID, v.Version }
+
+type viewingsListInput struct {
+	LeadID    string    `query:"lead_id" maxLength:"64"`
+	ListingID string    `query:"listing_id" maxLength:"64"`
+	AgentID   string    `query:"agent_id" maxLength:"64"`
+	Status    string    `query:"status" enum:"scheduled,done,cancelled,no_show"`
+	From      time.Time `query:"from" doc:"Scheduled at or after (RFC 3339)."`
+	To        time.Time `query:"to" doc:"Scheduled before (RFC 3339)."`
+	Sort      string    `query:"sort" maxLength:"40" doc:"scheduled_at or created_at; - prefix for descending (default -scheduled_at)."`
+	Limit     int       `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
+	Cursor    string    `query:"cursor" maxLength:"1024" doc:"next_cursor of the previous page."`
 }
 
-type viewingCreatedOutput struct {
-	ETag     string `header:"ETag"`
-	Location string `header:"Location"`
-	Body     deal.Viewing
+func (in *viewingsListInput) paging() (string, int, string) { return in.Sort, in.Limit, in.Cursor }
+
+func (in *viewingsListInput) filter() (deal.ViewingQuery, error) {
+	return deal.ViewingQuery{LeadID: in.LeadID, ListingID: in.ListingID, AgentID: in.AgentID,
+		Status: deal.ViewingStatus(in.Status), From: in.From, To: in.To}, nil
 }
 
-func viewingOut(v deal.Viewing) *viewingOutput { return &viewingOutput{ETag: ETag(v.Version), Body: v} }
+// listViewings is ListViewings with the page beside the query, as listRecords calls a list.
+func listViewings(s *deal.Service, ctx context.Context, a access.Actor, q deal.ViewingQuery,
+	p page.Request) (page.Result[deal.Viewing], error) {
+	q.Page = p
+	return s.ListViewings(ctx, a, q)
+}
 
 // ViewingsList is GET /v1/viewings.
 func ViewingsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
 	op.Description = "Sort by scheduled_at or created_at (default -scheduled_at)."
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		LeadID    string    `query:"lead_id" maxLength:"64"`
-		ListingID string    `query:"listing_id" maxLength:"64"`
-		AgentID   string    `query:"agent_id" maxLength:"64"`
-		Status    string    `query:"status" enum:"scheduled,done,cancelled,no_show"`
-		From      time.Time `query:"from" doc:"Scheduled at or after (RFC 3339)."`
-		To        time.Time `query:"to" doc:"Scheduled before (RFC 3339)."`
-		Sort      string    `query:"sort" maxLength:"40" doc:"scheduled_at or created_at; - prefix for descending (default -scheduled_at)."`
-		Limit     int       `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
-		Cursor    string    `query:"cursor" maxLength:"1024" doc:"next_cursor of the previous page."`
-	}) (*struct{ Body page.Result[deal.Viewing] }, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		req, err := salesPage(in.Sort, in.Limit, in.Cursor, deal.ViewingSorts, page.Sort{Field: "scheduled_at", Desc: true})
-		if err != nil {
-			return nil, err
-		}
-		res, err := svc().ListViewings(ctx, a, deal.ViewingQuery{LeadID: in.LeadID, ListingID: in.ListingID,
-			AgentID: in.AgentID, Status: deal.ViewingStatus(in.Status), From: in.From, To: in.To, Page: req})
-		return &struct{ Body page.Result[deal.Viewing] }{Body: res}, err
-	})
+	listRecords[viewingsListInput](api, op, Lazy(b, dealService), deal.ViewingSorts, page.Sort{Field: "scheduled_at", Desc: true},
+		listViewings)
 }
 
 // ViewingsCreate is POST /v1/viewings.
 func ViewingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
-	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 422)
-	svc := Lazy(b, dealService)
-	Handle(api, op, func(ctx context.Context, in *struct{ Body deal.NewViewing }) (*viewingCreatedOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v, err := svc().CreateViewing(ctx, a, in.Body)
-		if err != nil {
-			return nil, err
-		}
-		return &viewingCreatedOutput{ETag: ETag(v.Version), Location: "/v1/viewings/" + v.ID, Body: v}, nil
-	})
+	createRecord(api, op, Lazy(b, dealService), (*deal.Service).CreateViewing, located(op.Path, viewingRef))
 }
 
 // ViewingsGet is GET /v1/viewings/{id}.
 func ViewingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	getRecord[string](api, op, Lazy(b, dealService), (*deal.Service).GetViewing, viewingOut)
+	getRecord[string](api, op, Lazy(b, dealService), (*deal.Service).GetViewing, tagged(viewingRef))
 }
 
 // ViewingsUpdate is PATCH /v1/viewings/{id}.
 func ViewingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
 	op.Description = "A scheduled viewing may be rescheduled or end as done, cancelled or no_show; feedback may be recorded any time."
-	patchRecord[string](api, op, Lazy(b, dealService), (*deal.Service).UpdateViewing, viewingOut)
+	patchRecord[string](api, op, Lazy(b, dealService), (*deal.Service).UpdateViewing, tagged(viewingRef))
 }
 
 // ViewingsDelete is DELETE /v1/viewings/{id}.

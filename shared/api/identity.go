@@ -89,17 +89,13 @@ func AuthLogout(api huma.API, op huma.Operation, b *platform.Boot) {
 	})
 }
 
-type userOutput struct {
-	ETag string `header:"ETag"`
-	Body identity.User
-}
-
-func userOut(u identity.User) *userOutput { return &userOutput{ETag: ETag(u.Version), Body: u} }
+// userRef is a user's id and version, for their ETag.
+func userRef(u identity.User) (string, int) { return u.ID, u.Version }
 
 // Me is GET /v1/me.
 func Me(api huma.API, op huma.Operation, b *platform.Boot) {
 	svc := Lazy(b, identityService)
-	Handle(api, op, func(ctx context.Context, _ *struct{}) (*userOutput, error) {
+	Handle(api, op, func(ctx context.Context, _ *struct{}) (*recordOutput[identity.User], error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -108,7 +104,7 @@ func Me(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return userOut(u), nil
+		return tagged(userRef)(u), nil
 	})
 }
 
@@ -143,20 +139,8 @@ func UsersList(api huma.API, op huma.Operation, b *platform.Boot) {
 
 // UsersCreate is POST /v1/users (admins).
 func UsersCreate(api huma.API, op huma.Operation, b *platform.Boot) {
-	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 409, 422)
-	svc := Lazy(b, identityService)
-	Handle(api, op, func(ctx context.Context, in *struct{ Body identity.NewUser }) (*userOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		u, err := svc().CreateUser(ctx, a, in.Body)
-		if err != nil {
-			return nil, err
-		}
-		return userOut(u), nil
-	})
+	createRecord(api, op, Lazy(b, identityService), (*identity.Service).CreateUser, tagged(userRef))
 }
 
 // userKey is a user id in a path; its schema describes the parameter.
@@ -168,13 +152,13 @@ func (userKey) Schema(huma.Registry) *huma.Schema { return idSchema("User id.") 
 // UsersGet is GET /v1/users/{id}.
 func UsersGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	getRecord[userKey](api, op, Lazy(b, identityService), (*identity.Service).GetUser, userOut)
+	getRecord[userKey](api, op, Lazy(b, identityService), (*identity.Service).GetUser, tagged(userRef))
 }
 
 // UsersUpdate is PATCH /v1/users/{id} (admins): role, team, BRN, name, active.
 func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	patchRecord[userKey](api, op, Lazy(b, identityService), (*identity.Service).UpdateUser, userOut)
+	patchRecord[userKey](api, op, Lazy(b, identityService), (*identity.Service).UpdateUser, tagged(userRef))
 }
 
 // UsersDeactivate is DELETE /v1/users/{id} (admins): the user can no longer sign in; their
@@ -182,7 +166,7 @@ func UsersUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 func UsersDeactivate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409)
 	svc := Lazy(b, identityService)
-	Handle(api, op, func(ctx context.Context, in *byID[userKey]) (*userOutput, error) {
+	Handle(api, op, func(ctx context.Context, in *byID[userKey]) (*recordOutput[identity.User], error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -192,7 +176,7 @@ func UsersDeactivate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return userOut(u), nil
+		return tagged(userRef)(u), nil
 	})
 }
 

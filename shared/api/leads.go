@@ -36,12 +36,8 @@ func leadService(b *platform.Boot) *lead.Service {
 	return lead.New(postgres.NewLeads(b.DB), lead.Settings{FirstContactSLA: b.Config.FirstContactSLA})
 }
 
-type leadOutput struct {
-	ETag string `header:"ETag"`
-	Body lead.Lead
-}
-
-func leadOut(l lead.Lead) *leadOutput { return &leadOutput{ETag: ETag(l.Version), Body: l} }
+// leadRef is a lead's id and version, for its ETag.
+func leadRef(l lead.Lead) (string, int) { return l.ID, l.Version }
 
 // leadKey is a lead id in a path; its schema describes the parameter.
 type leadKey string
@@ -61,7 +57,9 @@ type leadsListInput struct {
 	Cursor   string      `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
 }
 
-func (in *leadsListInput) filter() lead.Filter {
+func (in *leadsListInput) paging() (string, int, string) { return in.Sort, in.Limit, in.Cursor }
+
+func (in *leadsListInput) filter() (lead.Filter, error) {
 	f := lead.Filter{Stage: in.Stage, Source: in.Source, AgentID: in.AgentID, Q: in.Q}
 	if in.ScoreMin > 0 {
 		f.ScoreMin = &in.ScoreMin
@@ -69,63 +67,32 @@ func (in *leadsListInput) filter() lead.Filter {
 	if in.ScoreMax < 100 {
 		f.ScoreMax = &in.ScoreMax
 	}
-	return f
-}
-
-type leadsOutput struct {
-	Body page.Result[lead.Lead]
+	return f, nil
 }
 
 // LeadsList is GET /v1/leads: the leads the caller sees, filtered, searched and paged.
 func LeadsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *leadsListInput) (*leadsOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		sort, err := page.ParseSort(in.Sort, lead.Sorts, lead.DefaultSort)
-		if err != nil {
-			return nil, err
-		}
-		res, err := svc().List(ctx, a, in.filter(), page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
-		if err != nil {
-			return nil, err
-		}
-		return &leadsOutput{Body: res}, nil
-	})
+	listRecords[leadsListInput](api, op, Lazy(b, leadService), lead.Sorts, lead.DefaultSort, (*lead.Service).List)
 }
 
 // LeadsCreate is POST /v1/leads. The same person arriving again (same phone in any
 // spelling, or same email in any case) answers 409 with existing_id.
 func LeadsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
-	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 409, 422)
-	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *struct{ Body lead.NewLead }) (*leadOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l, err := svc().Create(ctx, a, in.Body)
-		if err != nil {
-			return nil, err
-		}
-		return leadOut(l), nil
-	})
+	createRecord(api, op, Lazy(b, leadService), (*lead.Service).Create, tagged(leadRef))
 }
 
 // LeadsGet is GET /v1/leads/{id}.
 func LeadsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	getRecord[leadKey](api, op, Lazy(b, leadService), (*lead.Service).Get, leadOut)
+	getRecord[leadKey](api, op, Lazy(b, leadService), (*lead.Service).Get, tagged(leadRef))
 }
 
 // LeadsUpdate is PATCH /v1/leads/{id}.
 func LeadsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	patchRecord[leadKey](api, op, Lazy(b, leadService), (*lead.Service).Update, leadOut)
+	patchRecord[leadKey](api, op, Lazy(b, leadService), (*lead.Service).Update, tagged(leadRef))
 }
 
 // LeadsDelete is DELETE /v1/leads/{id}: a soft delete.
@@ -144,7 +111,7 @@ func LeadsAssign(api huma.API, op huma.Operation, b *platform.Boot) {
 		Body struct {
 			AgentID string `json:"agent_id" maxLength:"64" doc:"The agent who will work the lead."`
 		}
-	}) (*leadOutput, error) {
+	}) (*recordOutput[lead.Lead], error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -153,7 +120,7 @@ func LeadsAssign(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return leadOut(l), nil
+		return tagged(leadRef)(l), nil
 	})
 }
 
@@ -167,7 +134,7 @@ func LeadsMerge(api huma.API, op huma.Operation, b *platform.Boot) {
 		Body struct {
 			DuplicateID string `json:"duplicate_id" maxLength:"64" doc:"The lead folded into this one."`
 		}
-	}) (*leadOutput, error) {
+	}) (*recordOutput[lead.Lead], error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -176,42 +143,27 @@ func LeadsMerge(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return leadOut(l), nil
+		return tagged(leadRef)(l), nil
 	})
 }
 
-type leadActivitiesOutput struct {
-	Body page.Result[lead.LeadActivity]
+// leadActivitiesInput is the query of a lead's timeline: the lead is its filter.
+type leadActivitiesInput struct {
+	ID     string `path:"id" maxLength:"64" doc:"Lead id."`
+	Sort   string `query:"sort" enum:"at,-at" doc:"Default -at (newest first)."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
+	Cursor string `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
 }
+
+func (in *leadActivitiesInput) paging() (string, int, string) { return in.Sort, in.Limit, in.Cursor }
+
+func (in *leadActivitiesInput) filter() (string, error) { return in.ID, nil }
 
 // LeadActivitiesList is GET /v1/leads/{id}/activities: the lead's timeline.
 func LeadActivitiesList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 422)
-	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID     string `path:"id" maxLength:"64" doc:"Lead id."`
-		Sort   string `query:"sort" enum:"at,-at" doc:"Default -at (newest first)."`
-		Limit  int    `query:"limit" minimum:"1" maximum:"200" default:"50"`
-		Cursor string `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
-	}) (*leadActivitiesOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		sort, err := page.ParseSort(in.Sort, []string{"at"}, page.Sort{Field: "at", Desc: true})
-		if err != nil {
-			return nil, err
-		}
-		res, err := svc().Activities(ctx, a, in.ID, page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
-		if err != nil {
-			return nil, err
-		}
-		return &leadActivitiesOutput{Body: res}, nil
-	})
-}
-
-type leadActivityOutput struct {
-	Body lead.LeadActivity
+	listRecords[leadActivitiesInput](api, op, Lazy(b, leadService), []string{"at"}, page.Sort{Field: "at", Desc: true},
+		(*lead.Service).Activities)
 }
 
 // LeadActivitiesCreate is POST /v1/leads/{id}/activities.
@@ -223,7 +175,7 @@ func LeadActivitiesCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 	Handle(api, op, func(ctx context.Context, in *struct {
 		ID   string `path:"id" maxLength:"64" doc:"Lead id."`
 		Body lead.NewLeadActivity
-	}) (*leadActivityOutput, error) {
+	}) (*bodyOutput[lead.LeadActivity], error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -232,7 +184,7 @@ func LeadActivitiesCreate(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return &leadActivityOutput{Body: act}, nil
+		return bodyOf(act), nil
 	})
 }
 
@@ -259,16 +211,12 @@ func LeadsExport(api huma.API, op huma.Operation, b *platform.Boot) {
 	})
 }
 
-type leadErasureOutput struct {
-	Body lead.ErasureReport
-}
-
 // LeadsErase is POST /v1/leads/{id}/erase: PDPL erasure, deferred by AML legal holds.
 func LeadsErase(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Anonymises the lead's personal data (admins). When AML record keeping requires it (a won or AML-flagged deal, or any deal of the last 5 years) the identity fields are kept under a legal hold, reported with its end date; the rest is erased."
 	op.Errors = append(op.Errors, 404, 409)
 	svc := Lazy(b, leadService)
-	Handle(api, op, func(ctx context.Context, in *byID[leadKey]) (*leadErasureOutput, error) {
+	Handle(api, op, func(ctx context.Context, in *byID[leadKey]) (*bodyOutput[lead.ErasureReport], error) {
 		a, err := actor(ctx)
 		if err != nil {
 			return nil, err
@@ -277,6 +225,6 @@ func LeadsErase(api huma.API, op huma.Operation, b *platform.Boot) {
 		if err != nil {
 			return nil, err
 		}
-		return &leadErasureOutput{Body: r}, nil
+		return bodyOf(r), nil
 	})
 }

@@ -1,13 +1,11 @@
 package api
 
 import (
-	"context"
 	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/propertypro/propertypro/shared/apperr"
 	"github.com/propertypro/propertypro/shared/listing"
-	"github.com/propertypro/propertypro/shared/page"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
 )
@@ -87,68 +85,23 @@ func (in *listingsInput) filter() (listing.Filter, error) {
 	return f, nil
 }
 
-type listingsOutput struct {
-	Body page.Result[listing.Listing]
-}
+func (in *listingsInput) paging() (string, int, string) { return in.Sort, in.Limit, in.Cursor }
 
 // ListingsList is GET /v1/listings: the search over the listings the caller may see.
 func ListingsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := Lazy(b, listingService)
-	Handle(api, op, func(ctx context.Context, in *listingsInput) (*listingsOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		f, err := in.filter()
-		if err != nil {
-			return nil, err
-		}
-		sort, err := page.ParseSort(in.Sort, listing.Sorts, listing.DefaultSort)
-		if err != nil {
-			return nil, err
-		}
-		res, err := svc().Search(ctx, a, f, page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
-		if err != nil {
-			return nil, err
-		}
-		return &listingsOutput{Body: res}, nil
-	})
+	listRecords[listingsInput](api, op, Lazy(b, listingService), listing.Sorts, listing.DefaultSort, (*listing.Service).Search)
 }
 
-type listingOutput struct {
-	ETag string `header:"ETag"`
-	Body listing.Listing
-}
-
-func listingOut(l listing.Listing) *listingOutput {
-	return &listingOutput{ETag: ETag(l.Version), Body: l}
-}
-
-type listingCreatedOutput struct {
-	ETag     string `header:"ETag"`
-	Location string `header:"Location"`
-	Body     listing.Listing
-}
+// listingRef is a listing's id and version, for its ETag and Location.
+func listingRef(l listing.Listing) (string, int) { return l.ID, l.Version }
 
 // ListingsCreate is POST /v1/listings.
 func ListingsCreate(api huma.API, op huma.Operation, b *platform.Boot) {
-	op.DefaultStatus = 201
 	op.Description = "A listing starts as a draft. Creating it active needs a DLD Trakheesi permit number (6 to 12 digits) " +
 		"whose expiry date is in the future; otherwise the answer is 422 naming permit_number and permit_expiry."
 	op.Errors = append(op.Errors, 409, 422)
-	svc := Lazy(b, listingService)
-	Handle(api, op, func(ctx context.Context, in *struct{ Body listing.NewListing }) (*listingCreatedOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l, err := svc().Create(ctx, a, in.Body)
-		if err != nil {
-			return nil, err
-		}
-		return &listingCreatedOutput{ETag: ETag(l.Version), Location: "/v1/listings/" + l.ID, Body: l}, nil
-	})
+	createRecord(api, op, Lazy(b, listingService), (*listing.Service).Create, located(op.Path, listingRef))
 }
 
 // listingKey is a listing id in a path; its schema describes the parameter.
@@ -160,7 +113,7 @@ func (listingKey) Schema(huma.Registry) *huma.Schema { return idSchema("Listing 
 // ListingsGet is GET /v1/listings/{id}.
 func ListingsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	getRecord[listingKey](api, op, Lazy(b, listingService), (*listing.Service).Get, listingOut)
+	getRecord[listingKey](api, op, Lazy(b, listingService), (*listing.Service).Get, tagged(listingRef))
 }
 
 // ListingsUpdate is PATCH /v1/listings/{id}.
@@ -168,7 +121,7 @@ func ListingsUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Description = "Changes only the fields sent. Status changes follow draft → active → under_offer → sold | rented, " +
 		"withdrawn from any status, and back to active from under_offer or withdrawn; an active listing always needs a valid permit."
 	op.Errors = append(op.Errors, 404, 409, 412, 422)
-	patchRecord[listingKey](api, op, Lazy(b, listingService), (*listing.Service).Update, listingOut)
+	patchRecord[listingKey](api, op, Lazy(b, listingService), (*listing.Service).Update, tagged(listingRef))
 }
 
 // ListingsDelete is DELETE /v1/listings/{id}: a soft delete.

@@ -1,11 +1,8 @@
 package api
 
 import (
-	"context"
-
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/propertypro/propertypro/shared/location"
-	"github.com/propertypro/propertypro/shared/page"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
 )
@@ -31,51 +28,28 @@ type locationsInput struct {
 	Cursor   string        `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
 }
 
-type locationsOutput struct {
-	Body page.Result[location.Location]
+func (in *locationsInput) paging() (string, int, string) { return in.Sort, in.Limit, in.Cursor }
+
+func (in *locationsInput) filter() (location.Filter, error) {
+	return location.Filter{Q: in.Q, Kind: in.Kind, ParentID: in.ParentID}, nil
 }
 
 // LocationsList is GET /v1/locations: the place tree, for any signed-in user.
 func LocationsList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := Lazy(b, locationService)
-	Handle(api, op, func(ctx context.Context, in *locationsInput) (*locationsOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		sort, err := page.ParseSort(in.Sort, location.Sorts, location.DefaultSort)
-		if err != nil {
-			return nil, err
-		}
-		res, err := svc().List(ctx, a, location.Filter{Q: in.Q, Kind: in.Kind, ParentID: in.ParentID},
-			page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
-		if err != nil {
-			return nil, err
-		}
-		return &locationsOutput{Body: res}, nil
-	})
+	listRecords[locationsInput](api, op, Lazy(b, locationService), location.Sorts, location.DefaultSort,
+		(*location.Service).List)
 }
 
-type locationOutput struct {
-	Body location.Location
-}
+// locationKey is a place id in a path; its schema describes the parameter.
+type locationKey string
 
-// LocationsGet is GET /v1/locations/{id}: one place with its aliases and ancestors.
+// Schema describes the {id} parameter in the OpenAPI document.
+func (locationKey) Schema(huma.Registry) *huma.Schema { return idSchema("Location id.") }
+
+// LocationsGet is GET /v1/locations/{id}: one place with its aliases and ancestors. Places
+// are reference data without versions: the answer has no ETag.
 func LocationsGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	svc := Lazy(b, locationService)
-	Handle(api, op, func(ctx context.Context, in *struct {
-		ID string `path:"id" maxLength:"64" doc:"Location id."`
-	}) (*locationOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		l, err := svc().Get(ctx, a, in.ID)
-		if err != nil {
-			return nil, err
-		}
-		return &locationOutput{Body: l}, nil
-	})
+	getRecord[locationKey](api, op, Lazy(b, locationService), (*location.Service).Get, bodyOf[location.Location])
 }

@@ -32,10 +32,34 @@ type patchByID[K ~string, P any] struct {
 	Body    P
 }
 
+// recordOutput is a record with its version as a strong ETag.
+type recordOutput[T any] struct {
+	ETag string `header:"ETag"`
+	Body T
+}
+
+// bodyOutput is an answer that is its body alone.
+type bodyOutput[T any] struct {
+	Body T
+}
+
+// bodyOf answers v alone (a record kind without versions, a page, a report).
+func bodyOf[T any](v T) *bodyOutput[T] { return &bodyOutput[T]{Body: v} }
+
+// tagged answers a record of a kind with its version as its ETag; ref reads the record's id
+// and version.
+func tagged[T any](ref func(T) (id string, version int)) func(T) *recordOutput[T] {
+	return func(v T) *recordOutput[T] {
+		_, version := ref(v)
+		return &recordOutput[T]{ETag: ETag(version), Body: v}
+	}
+}
+
 // idSchema describes a record kind's {id} path parameter; the inputs above add its bounds.
 func idSchema(doc string) *huma.Schema { return &huma.Schema{Type: huma.TypeString, Description: doc} }
 
-// getRecord registers a GET of one record by id, answered by out (its ETag and body).
+// getRecord registers a GET of one record by id, answered by out: tagged (the record and its
+// ETag), or bodyOf for a kind without versions (locations).
 func getRecord[K ~string, S, T, O any](api huma.API, op huma.Operation, svc func() S,
 	get func(S, context.Context, access.Actor, string) (T, error), out func(T) *O) {
 	Handle(api, op, func(ctx context.Context, in *byID[K]) (*O, error) {

@@ -1,11 +1,9 @@
 package api
 
 import (
-	"context"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
-	"github.com/propertypro/propertypro/shared/page"
 	"github.com/propertypro/propertypro/shared/platform"
 	"github.com/propertypro/propertypro/shared/postgres"
 	"github.com/propertypro/propertypro/shared/task"
@@ -14,12 +12,8 @@ import (
 // taskService builds the task service of a function from its boot.
 func taskService(b *platform.Boot) *task.Service { return task.New(postgres.NewTasks(b.DB)) }
 
-type taskOutput struct {
-	ETag string `header:"ETag"`
-	Body task.Task
-}
-
-func taskOut(t task.Task) *taskOutput { return &taskOutput{ETag: ETag(t.Version), Body: t} }
+// taskRef is a task's id and version, for its ETag.
+func taskRef(t task.Task) (string, int) { return t.ID, t.Version }
 
 type tasksListInput struct {
 	Status     task.Status `query:"status" enum:"open,done,cancelled"`
@@ -31,48 +25,22 @@ type tasksListInput struct {
 	Cursor     string      `query:"cursor" maxLength:"512" doc:"next_cursor of the previous page."`
 }
 
-type tasksOutput struct {
-	Body page.Result[task.Task]
+func (in *tasksListInput) paging() (string, int, string) { return in.Sort, in.Limit, in.Cursor }
+
+func (in *tasksListInput) filter() (task.Filter, error) {
+	return task.Filter{Status: in.Status, AssigneeID: in.AssigneeID, LeadID: in.LeadID, DueBefore: in.DueBefore}, nil
 }
 
 // TasksList is GET /v1/tasks: the tasks the caller sees (their own; a manager's team's).
 func TasksList(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 422)
-	svc := Lazy(b, taskService)
-	Handle(api, op, func(ctx context.Context, in *tasksListInput) (*tasksOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		sort, err := page.ParseSort(in.Sort, task.Sorts, task.DefaultSort)
-		if err != nil {
-			return nil, err
-		}
-		f := task.Filter{Status: in.Status, AssigneeID: in.AssigneeID, LeadID: in.LeadID, DueBefore: in.DueBefore}
-		res, err := svc().List(ctx, a, f, page.Request{Cursor: in.Cursor, Limit: in.Limit, Sort: sort})
-		if err != nil {
-			return nil, err
-		}
-		return &tasksOutput{Body: res}, nil
-	})
+	listRecords[tasksListInput](api, op, Lazy(b, taskService), task.Sorts, task.DefaultSort, (*task.Service).List)
 }
 
 // TasksCreate is POST /v1/tasks.
 func TasksCreate(api huma.API, op huma.Operation, b *platform.Boot) {
-	op.DefaultStatus = 201
 	op.Errors = append(op.Errors, 422)
-	svc := Lazy(b, taskService)
-	Handle(api, op, func(ctx context.Context, in *struct{ Body task.NewTask }) (*taskOutput, error) {
-		a, err := actor(ctx)
-		if err != nil {
-			return nil, err
-		}
-		t, err := svc().Create(ctx, a, in.Body)
-		if err != nil {
-			return nil, err
-		}
-		return taskOut(t), nil
-	})
+	createRecord(api, op, Lazy(b, taskService), (*task.Service).Create, tagged(taskRef))
 }
 
 // taskKey is a task id in a path; its schema describes the parameter.
@@ -84,13 +52,13 @@ func (taskKey) Schema(huma.Registry) *huma.Schema { return idSchema("Task id.") 
 // TasksGet is GET /v1/tasks/{id}.
 func TasksGet(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404)
-	getRecord[taskKey](api, op, Lazy(b, taskService), (*task.Service).Get, taskOut)
+	getRecord[taskKey](api, op, Lazy(b, taskService), (*task.Service).Get, tagged(taskRef))
 }
 
 // TasksUpdate is PATCH /v1/tasks/{id}.
 func TasksUpdate(api huma.API, op huma.Operation, b *platform.Boot) {
 	op.Errors = append(op.Errors, 404, 412, 422)
-	patchRecord[taskKey](api, op, Lazy(b, taskService), (*task.Service).Update, taskOut)
+	patchRecord[taskKey](api, op, Lazy(b, taskService), (*task.Service).Update, tagged(taskRef))
 }
 
 // TasksDelete is DELETE /v1/tasks/{id}: a soft delete.
