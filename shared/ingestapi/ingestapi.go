@@ -18,6 +18,7 @@ import (
 func Routes() map[string]api.Route {
 	return map[string]api.Route{
 		"api-ingestions-list":           IngestionsList,
+		"api-ingestions-upload":         IngestionsUpload,
 		"api-ingestions-get":            IngestionsGet,
 		"api-ingestions-rejections":     IngestionsRejections,
 		"api-market-communities-list":   MarketCommunities,
