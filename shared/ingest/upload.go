@@ -112,7 +112,6 @@ func filenameProblem(name string) string {
 	return ""
 }
 
-
 // newUUID is a random (version 4) uuid.
 func newUUID() string {
 	var b [16]byte

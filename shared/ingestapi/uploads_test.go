@@ -161,7 +161,9 @@ func TestIngestionUploadEndToEnd(t *testing.T) {
 			}
 			up, res := requestUpload(t, a, manager, body)
 			poll := res.Header.Get("Location")
-			var list struct{ Items []ingeststore.IngestionSummary }
+			var list struct {
+				Items []ingeststore.IngestionSummary
+			}
 			if a.Do(admin, "GET", poll, nil).Expect(t, 200).JSON(t, &list); len(list.Items) != 0 {
 				t.Fatalf("an ingestion before the upload: %+v", list.Items)
 			}
@@ -194,7 +196,9 @@ func TestIngestionUploadEndToEnd(t *testing.T) {
 			}
 		})
 	}
-	var all struct{ Items []ingeststore.IngestionSummary }
+	var all struct {
+		Items []ingeststore.IngestionSummary
+	}
 	if a.Do(admin, "GET", "/v1/ingestions", nil).Expect(t, 200).JSON(t, &all); len(all.Items) != len(cases) {
 		t.Errorf("without ?key= the list has %d ingestions, want %d", len(all.Items), len(cases))
 	}
