@@ -22,6 +22,14 @@ var ingestionFunctions = []Function{
 		Access:   Access{Database: true},
 	},
 	{
+		Name:     "api-ingestions-upload",
+		Summary:  "Returns a presigned URL to PUT a data drop to, under a key of the caller's brokerage (admins and managers).",
+		Route:    "POST /v1/ingestions/uploads",
+		Timeout:  10 * time.Second,
+		MemoryMB: 256,
+		Access:   Access{Database: true, WriteBuckets: []string{BucketDataDrops}},
+	},
+	{
 		Name:     "api-ingestions-get",
 		Summary:  "One ingestion's report: counts per table, quirks met and the first rejections.",
 		Route:    "GET /v1/ingestions/{id}",

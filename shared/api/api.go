@@ -170,7 +170,7 @@ func init() {
 		for _, e := range errs {
 			var d *huma.ErrorDetail
 			if errors.As(e, &d) {
-				fields = append(fields, apperr.FieldError{Field: fieldName(d.Location), Message: d.Message, Value: d.Value})
+				fields = append(fields, fieldError(d))
 			} else if e != nil {
 				fields = append(fields, apperr.FieldError{Message: e.Error()})
 			}
@@ -189,4 +189,18 @@ func init() {
 // fieldName turns huma's "body.price" into "price" and keeps "query.limit" as it is.
 func fieldName(location string) string {
 	return strings.TrimPrefix(location, "body.")
+}
+
+// fieldError names the field of one of huma's errors. huma reports a missing property at
+// the object that lacks it ("body"), so the property's own name is taken from the message.
+func fieldError(d *huma.ErrorDetail) apperr.FieldError {
+	name, prefixed := strings.CutPrefix(d.Message, "expected required property ")
+	name, suffixed := strings.CutSuffix(name, " to be present")
+	if !prefixed || !suffixed || d.Location != "body" && !strings.HasPrefix(d.Location, "body.") {
+		return apperr.FieldError{Field: fieldName(d.Location), Message: d.Message, Value: d.Value}
+	}
+	if d.Location != "body" {
+		name = fieldName(d.Location) + "." + name
+	}
+	return apperr.FieldError{Field: name, Message: "is required"}
 }

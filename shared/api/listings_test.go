@@ -89,6 +89,15 @@ func TestListingRoutes(t *testing.T) {
 		}
 	})
 
+	t.Run("a missing property is named", func(t *testing.T) {
+		b := body("M-1", nil)
+		delete(b, "reference")
+		r := a.Do(agent, "POST", "/v1/listings", b).Expect(t, 422)
+		if f := errorFields(t, r); !slices.Equal(f, []string{"reference"}) {
+			t.Fatalf("fields %v: %s", f, r.Body)
+		}
+	})
+
 	created := a.Do(agent, "POST", "/v1/listings", body("MC-S-1", map[string]any{"status": "active", "permit_number": "7102938475", "permit_expiry": nextYear})).Expect(t, 201)
 	l := created.Map(t)
 	id := l["id"].(string)

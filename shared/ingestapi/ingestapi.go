@@ -18,6 +18,7 @@ import (
 func Routes() map[string]api.Route {
 	return map[string]api.Route{
 		"api-ingestions-list":           IngestionsList,
+		"api-ingestions-upload":         IngestionsUpload,
 		"api-ingestions-get":            IngestionsGet,
 		"api-ingestions-rejections":     IngestionsRejections,
 		"api-market-communities-list":   MarketCommunities,
@@ -45,11 +46,15 @@ type ingestionsOutput struct {
 
 // IngestionsList is GET /v1/ingestions.
 func IngestionsList(reg huma.API, op huma.Operation, b *platform.Boot) {
+	op.Description = "Newest first. With `key`, only the ingestions of that object: poll " +
+		"`GET /v1/ingestions?key=<key>` after uploading to a URL from `POST /v1/ingestions/uploads`; the ingestion " +
+		"appears once the upload has been processed (an empty list until then)."
 	op.Errors = append(op.Errors, 403)
 	store := api.Lazy(b, ingestions)
 	api.Handle(reg, op, func(ctx context.Context, in *struct {
 		Limit  int    `query:"limit" minimum:"1" maximum:"200" doc:"Page size (default 50)."`
 		Cursor string `query:"cursor" maxLength:"64" doc:"next_cursor of the previous page."`
+		Key    string `query:"key" maxLength:"1024" doc:"Only ingestions of this object key (exact match), e.g. the key POST /v1/ingestions/uploads returned."`
 	}) (*ingestionsOutput, error) {
 		a, err := ingestionReader(ctx)
 		if err != nil {
@@ -59,7 +64,7 @@ func IngestionsList(reg huma.API, op huma.Operation, b *platform.Boot) {
 		if limit == 0 {
 			limit = 50
 		}
-		items, err := store().ListIngestions(ctx, a.BrokerageID, limit, in.Cursor)
+		items, err := store().ListIngestions(ctx, a.BrokerageID, limit, ingeststore.IngestionFilter{Key: in.Key, Before: in.Cursor})
 		out := &ingestionsOutput{}
 		out.Body.Items = items
 		if len(items) == limit {

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/propertypro/propertypro/shared/apperr"
 	"github.com/propertypro/propertypro/shared/awsx"
+	"github.com/propertypro/propertypro/shared/ingest"
 	"github.com/propertypro/propertypro/shared/ingest/read"
 	_ "github.com/propertypro/propertypro/shared/ingest/read/xlsx" // XLSX workbooks
 	"github.com/propertypro/propertypro/shared/lambdasqs"
@@ -52,6 +53,14 @@ func Object(ctx context.Context, b *platform.Boot, store *ingeststore.Ingestions
 	if err != nil || brokerage == "" {
 		return err
 	}
+	// A file uploaded through POST /v1/ingestions/uploads carries the dataset its uploader
+	// named, and is held to the max_size that endpoint promised (a presigned S3 PUT cannot
+	// enforce it). Files dropped any other way load as they always have.
+	dataset, uploaded := ingest.ParseUploadKey(ev.Key)
+	var limit int64
+	if uploaded {
+		limit = b.Config.MaxFileSize
+	}
 	var cleanup func()
 	defer func() {
 		if cleanup != nil {
@@ -59,8 +68,8 @@ func Object(ctx context.Context, b *platform.Boot, store *ingeststore.Ingestions
 		}
 	}()
 	rep, err := store.Ingest(ctx, ingeststore.IngestRequest{BrokerageID: brokerage, Bucket: ev.Bucket, Key: ev.Key, ETag: ev.ETag,
-		Open: func() ([]read.Table, error) {
-			tables, done, err := open(ctx, b, ev)
+		Dataset: dataset, Open: func() ([]read.Table, error) {
+			tables, done, err := open(ctx, b, ev, limit)
 			cleanup = done
 			return tables, err
 		}})
@@ -99,11 +108,15 @@ func tenant(ctx context.Context, b *platform.Boot, store *ingeststore.Ingestions
 }
 
 // open streams CSV and JSON straight from the store; a workbook is spooled to a temporary
-// file because a zip is read from its end.
-func open(ctx context.Context, b *platform.Boot, ev awsx.ObjectEvent) ([]read.Table, func(), error) {
+// file because a zip is read from its end. An object over limit (0: none) is not read.
+func open(ctx context.Context, b *platform.Boot, ev awsx.ObjectEvent, limit int64) ([]read.Table, func(), error) {
 	rc, info, err := b.Objects.Get(ctx, ev.Bucket, ev.Key)
 	if err != nil {
 		return nil, nil, err
+	}
+	if limit > 0 && info.Size > limit {
+		rc.Close()
+		return nil, nil, fmt.Errorf("the file is %d bytes; MAX_FILE_SIZE is %d", info.Size, limit)
 	}
 	head := make([]byte, 4)
 	n, _ := io.ReadFull(rc, head)

@@ -49,13 +49,20 @@ type IngestionSummary struct {
 	FinishedAt time.Time `json:"finished_at,omitzero"`
 }
 
-// ListIngestions lists a brokerage's ingestions, newest first, before a cursor (an id).
-func (s *Ingestions) ListIngestions(ctx context.Context, brokerageID string, limit int, before string) ([]IngestionSummary, error) {
+// IngestionFilter narrows the ingestion list.
+type IngestionFilter struct {
+	Key    string // only ingestions of this object key (exact); "" for all
+	Before string // cursor: only ingestions listed after this id
+}
+
+// ListIngestions lists a brokerage's ingestions, newest first.
+func (s *Ingestions) ListIngestions(ctx context.Context, brokerageID string, limit int, f IngestionFilter) ([]IngestionSummary, error) {
 	rows, err := s.db.Query(ctx, `SELECT id::text, bucket, key, status, dry_run, datasets, rows_read, rejected, error,
 			started_at, coalesce(finished_at, 'epoch'::timestamptz)
 		FROM ingestions i WHERE brokerage_id = $1
 		AND ($2 = '' OR (started_at, id) < (SELECT started_at, id FROM ingestions WHERE id::text = $2))
-		ORDER BY started_at DESC, id DESC LIMIT $3`, brokerageID, before, limit)
+		AND ($4 = '' OR key = $4)
+		ORDER BY started_at DESC, id DESC LIMIT $3`, brokerageID, f.Before, limit, f.Key)
 	if err != nil {
 		return nil, postgres.InvalidInput(err)
 	}
