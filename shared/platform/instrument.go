@@ -97,7 +97,9 @@ func carrierOf(ctx context.Context, b *Boot, m lambdasqs.Message) propagation.Ma
 	if err != nil {
 		key = obj.Object.Key
 	}
-	carrier, err := postgres.ObjectTrace(ctx, b.DB, obj.Bucket.Name, key)
+	// Traces are recorded under the manifest's bucket name, and S3 names the deployed bucket
+	// (pp-prod-documents); a task reads one bucket, the one its source names.
+	carrier, err := postgres.ObjectTrace(ctx, b.DB, b.Fn.Source.Bucket, key)
 	if err != nil || carrier == nil {
 		return m.Attributes // tracing never fails the work: the span starts a new trace
 	}
