@@ -43,7 +43,7 @@ type Config struct {
 	EnableBlueprint2  bool   `env:"ENABLE_BLUEPRINT_2" default:"false" doc:"Feature flag for the second-generation assistant blueprint."`
 	NurturingEnabled  bool   `env:"NURTURING_SCHEDULER_ENABLED" default:"true" doc:"Runs the lead-nurturing schedules."`
 	DocGenEnabled     bool   `env:"DOCUMENT_GENERATION_ENABLED" default:"true" doc:"Allows AI-drafted messages and documents."`
-	MaxFileSize       int64  `env:"MAX_FILE_SIZE" default:"52428800" range:"1024,5368709120" doc:"Largest accepted upload or data drop, in bytes."`
+	MaxFileSize       int64  `env:"MAX_FILE_SIZE" default:"52428800" range:"1024,5368709120" doc:"Largest accepted document, and data drop uploaded through POST /v1/ingestions/uploads, in bytes. Files written straight into the data-drops bucket (bulk exports, streamed) are not limited."`
 
 	CommissionSaleRate    float64 `env:"COMMISSION_SALE_RATE" default:"0.02" range:"0,1" doc:"Agency commission on a sale, as a fraction of the price; a rate given on the deal overrides it."`
 	CommissionRentRate    float64 `env:"COMMISSION_RENT_RATE" default:"0.05" range:"0,1" doc:"Agency commission on a lease, as a fraction of the annual rent."`
