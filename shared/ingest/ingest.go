@@ -103,6 +103,15 @@ func Datasets() []*Dataset {
 	return out
 }
 
+// DatasetNames lists the name of every dataset, sorted.
+func DatasetNames() []string {
+	var names []string
+	for _, d := range Datasets() {
+		names = append(names, d.Name)
+	}
+	return names
+}
+
 // Detect picks the dataset whose signature the header covers best; ties go to the longer
 // signature, so a specific shape wins over a generic one.
 func Detect(header []string) (*Dataset, error) {
@@ -121,11 +130,7 @@ func Detect(header []string) (*Dataset, error) {
 		}
 	}
 	if best == nil {
-		names := make([]string, 0, len(registry))
-		for _, d := range Datasets() {
-			names = append(names, d.Name)
-		}
-		return nil, fmt.Errorf("no dataset matches the columns %s; name one of %s", strings.Join(header, ", "), strings.Join(names, ", "))
+		return nil, fmt.Errorf("no dataset matches the columns %s; name one of %s", strings.Join(header, ", "), strings.Join(DatasetNames(), ", "))
 	}
 	return best, nil
 }

@@ -81,15 +81,6 @@ func ParseUploadKey(key string) (dataset string, ok bool) {
 	return ds.Name, true
 }
 
-// DatasetNames lists the name of every dataset, sorted.
-func DatasetNames() []string {
-	var names []string
-	for _, d := range Datasets() {
-		names = append(names, d.Name)
-	}
-	return names
-}
-
 // filenameProblem says what is wrong with an upload's file name, or "" when nothing is.
 func filenameProblem(name string) string {
 	switch {

@@ -190,11 +190,7 @@ func pick(name string, header []string) (*ingest.Dataset, error) {
 	}
 	ds, ok := ingest.Lookup(name)
 	if !ok {
-		names := []string{}
-		for _, d := range ingest.Datasets() {
-			names = append(names, d.Name)
-		}
-		return nil, fmt.Errorf("unknown dataset %q; one of %s", name, strings.Join(names, ", "))
+		return nil, fmt.Errorf("unknown dataset %q; one of %s", name, strings.Join(ingest.DatasetNames(), ", "))
 	}
 	return ds, nil
 }
