@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"strconv"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/propertypro/propertypro/shared/access"
@@ -115,15 +116,38 @@ func IngestionsRejections(reg huma.API, op huma.Operation, b *platform.Boot) {
 			if i.Warning {
 				sev = "warning"
 			}
-			return w.Write([]string{i.Sheet, strconv.Itoa(i.Line), i.Column, i.Value, i.Reason, sev, i.Raw})
+			return w.Write(safeCells(i.Sheet, strconv.Itoa(i.Line), i.Column, i.Value, i.Reason, sev, i.Raw))
 		})
 		if err != nil {
 			return nil, err
 		}
 		w.Flush()
 		return &csvOutput{ContentType: "text/csv; charset=utf-8",
-			ContentDisposition: `attachment; filename="rejections-` + in.ID + `.csv"`, Body: buf.Bytes()}, nil
+			ContentDisposition: `attachment; filename="rejections-` + fileSafe(in.ID) + `.csv"`, Body: buf.Bytes()}, nil
 	})
+}
+
+// safeCells neutralises spreadsheet formulas: a cell that a spreadsheet would evaluate (it
+// starts with =, +, -, @, a tab or a carriage return) gets a leading single quote, which
+// spreadsheets show as text and which keeps every character of the value. The values are
+// whatever a data drop contained, so they are attacker-controlled.
+func safeCells(cells ...string) []string {
+	for i, c := range cells {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			cells[i] = "'" + c
+		}
+	}
+	return cells
+}
+
+// fileSafe keeps only characters that cannot end or break a quoted header parameter.
+func fileSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, s)
 }
 
 // MarketCommunities is GET /v1/market/communities.

