@@ -64,7 +64,7 @@ func DocumentsCreate(reg huma.API, op huma.Operation, b *platform.Boot) {
 		Body struct {
 			Filename   string `json:"filename" minLength:"1" maxLength:"255"`
 			Title      string `json:"title,omitempty" maxLength:"300"`
-			Visibility int    `json:"visibility,omitempty" minimum:"0" maximum:"2" doc:"0 everyone, 1 managers and above, 2 admins and compliance officers."`
+			Visibility int    `json:"visibility,omitempty" minimum:"0" maximum:"2" doc:"0 everyone, 1 managers and above, 2 admins and compliance officers; at most your own role's (422 otherwise)."`
 		}
 	}) (*documentCreated, error) {
 		a, err := access.From(ctx)
@@ -73,6 +73,12 @@ func DocumentsCreate(reg huma.API, op huma.Operation, b *platform.Boot) {
 		}
 		if a.Role == "reviewer" {
 			return nil, apperr.New(apperr.Forbidden, "reviewers do not upload documents")
+		}
+		// A document is published at most to the readers its uploader belongs to: an agent
+		// must not place text in the knowledge that only admins' answers draw on.
+		if in.Body.Visibility > knowledge.VisibilityOf(a.Role) {
+			return nil, apperr.Validation(apperr.FieldError{Field: "visibility", Value: in.Body.Visibility,
+				Message: "may not exceed your own role's visibility"})
 		}
 		d, err := repo().NewDocument(ctx, a.BrokerageID, a.UserID, in.Body.Filename, in.Body.Title, in.Body.Visibility)
 		if err != nil {

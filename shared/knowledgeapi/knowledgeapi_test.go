@@ -94,3 +94,18 @@ func TestKnowledgeRoutes(t *testing.T) {
 	}
 	a.Do(admin, "POST", "/v1/reviews/"+rid+"/decision", map[string]any{"action": "approve"}).Expect(t, 409)
 }
+
+// TestDocumentVisibilityIsCappedByRole: an uploader may not publish a document to readers
+// above their own role (an agent writing into the admins-only knowledge).
+func TestDocumentVisibilityIsCappedByRole(t *testing.T) {
+	a := apitest.New(t)
+	admin := a.Brokerage("Dune Realty")
+	agent := a.User(admin, "agent@dune.ae", access.Agent, "")
+	manager := a.User(admin, "manager@dune.ae", access.Manager, "")
+	a.Do(agent, "POST", "/v1/documents", map[string]any{"filename": "a.txt", "visibility": 2}).Expect(t, 422)
+	a.Do(agent, "POST", "/v1/documents", map[string]any{"filename": "a.txt", "visibility": 1}).Expect(t, 422)
+	a.Do(manager, "POST", "/v1/documents", map[string]any{"filename": "m.txt", "visibility": 2}).Expect(t, 422)
+	a.Do(agent, "POST", "/v1/documents", map[string]any{"filename": "a.txt"}).Expect(t, 201)
+	a.Do(manager, "POST", "/v1/documents", map[string]any{"filename": "m.txt", "visibility": 1}).Expect(t, 201)
+	a.Do(admin, "POST", "/v1/documents", map[string]any{"filename": "x.txt", "visibility": 2}).Expect(t, 201)
+}
