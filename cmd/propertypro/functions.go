@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 
@@ -36,11 +37,7 @@ type configCmd struct {
 
 func (c configCmd) Run(e *env) error {
 	if c.Markdown {
-		fmt.Println("| Variable | Default | Allowed | Description |")
-		fmt.Println("| --- | --- | --- | --- |")
-		for _, k := range config.Keys() {
-			fmt.Printf("| `%s` | %s | %s | %s |\n", k.Name, code(k.Default), k.Range, k.Doc)
-		}
+		configMarkdown(os.Stdout)
 		return nil
 	}
 	w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
@@ -56,6 +53,15 @@ func (c configCmd) Run(e *env) error {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", k.Name, set, k.Default, k.Doc)
 	}
 	return w.Flush()
+}
+
+// configMarkdown writes the configuration reference as the README's Markdown table.
+func configMarkdown(w io.Writer) {
+	fmt.Fprintln(w, "| Variable | Default | Allowed | Description |")
+	fmt.Fprintln(w, "| --- | --- | --- | --- |")
+	for _, k := range config.Keys() {
+		fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", k.Name, code(k.Default), k.Range, k.Doc)
+	}
 }
 
 func code(s string) string {

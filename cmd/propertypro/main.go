@@ -9,11 +9,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/propertypro/propertypro/shared/config"
 	"github.com/propertypro/propertypro/shared/logging"
 	"github.com/propertypro/propertypro/shared/runner"
+	"github.com/propertypro/propertypro/shared/telemetry"
 )
 
 type cli struct {
@@ -56,11 +58,35 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopTracing, err := tracing(ctx, cfg)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "propertypro: tracing: %v\n", err)
+		os.Exit(2)
+	}
 	e := &env{ctx: ctx, cfg: cfg, log: logging.New(os.Stderr, cfg.LogLevel)}
-	if err := k.Run(e); err != nil {
+	err = k.Run(e)
+	stopTracing()
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "propertypro %s: %v\n", k.Command(), err)
 		os.Exit(1)
 	}
+}
+
+// tracing installs the tracer provider of OTEL_TRACES_EXPORTER for every command, as
+// platform.BootLambda does for a function: `propertypro run` is the local platform, so
+// OTEL_TRACES_EXPORTER=stdout prints its spans (API, queue, worker, SQL) on stderr. The
+// returned function flushes what is left.
+func tracing(ctx context.Context, cfg config.Config) (func(), error) {
+	shutdown, err := telemetry.Setup(ctx, telemetry.Settings{Service: "propertypro", Exporter: cfg.OTelExporter,
+		Endpoint: cfg.OTelEndpoint})
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		shutdown(ctx)
+	}, nil
 }
 
 // progress prints a human step on stderr, where it never mixes with a command's output.

@@ -80,7 +80,7 @@ type Config struct {
 	DatabaseName      string        `env:"DATABASE_NAME" default:"propertypro" doc:"Database name used with DATABASE_HOST."`
 	DatabaseSecretARN string        `env:"DATABASE_SECRET_ARN" doc:"Secrets Manager secret holding the database user and password."`
 	AWSRegion         string        `env:"AWS_REGION" default:"me-central-1" doc:"AWS region."`
-	AWSEndpointURL    string        `env:"AWS_ENDPOINT_URL" doc:"AWS emulator endpoint (moto, LocalStack). Set locally: S3 and SQS are used instead of the in-process stand-ins."`
+	AWSEndpointURL    string        `env:"AWS_ENDPOINT_URL" doc:"AWS emulator endpoint (moto, LocalStack): functions use its S3 and SQS; propertypro run uses its SQS instead of the Postgres queue (objects stay under LOCAL_DIR)."`
 	OpenAIModel       string        `env:"OPENAI_MODEL" default:"gpt-4o-mini" doc:"OpenAI model used when Gemini fails."`
 	GeminiBaseURL     string        `env:"GEMINI_BASE_URL" doc:"Gemini API base URL, for an AI gateway or proxy; unset: Google's endpoint."`
 	OpenAIBaseURL     string        `env:"OPENAI_BASE_URL" doc:"OpenAI API base URL with its version path (e.g. https://gateway.example/v1/), for an AI gateway or proxy; unset: OpenAI's endpoint."`

@@ -18,6 +18,12 @@ func LocalSecrets(cfg *config.Config) error {
 	if cfg.Deployed() {
 		return nil
 	}
+	// LOCAL_DIR itself must stay traversable: when we are root the private Postgres runs as an
+	// unprivileged user under LOCAL_DIR/pg. Only the secrets folder below it is private (a
+	// MkdirAll of that folder alone would create LOCAL_DIR with mode 700 on a fresh checkout).
+	if err := os.MkdirAll(cfg.LocalDir, 0o755); err != nil {
+		return err
+	}
 	for _, s := range []struct {
 		dst  *string
 		file string
