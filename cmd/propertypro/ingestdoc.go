@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/propertypro/propertypro/functions"
@@ -69,21 +70,27 @@ func (c ingestDocCmd) Run(e *env) error {
 // findBrokerage resolves a brokerage given by id or name to its id. An empty ref means the
 // only brokerage there is; several matches are an error rather than a guess.
 func findBrokerage(e *env, db *runner.Database, ref string) (string, error) {
-	rows, err := db.Pool.Query(e.ctx, `SELECT id::text FROM brokerages WHERE $1 = '' OR id::text = $1 OR name = $1 LIMIT 2`, ref)
+	rows, err := db.Pool.Query(e.ctx, `SELECT id::text, name FROM brokerages WHERE $1 = '' OR id::text = $1 OR name = $1
+		ORDER BY name, id LIMIT 11`, ref)
 	if err != nil {
 		return "", err
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	type match struct{ ID, Name string }
+	found, err := pgx.CollectRows(rows, pgx.RowToStructByPos[match])
 	if err != nil {
 		return "", err
 	}
 	switch {
-	case len(ids) == 0:
+	case len(found) == 0:
 		return "", fmt.Errorf("no brokerage %q (create one with `propertypro users create`)", ref)
-	case len(ids) > 1:
-		return "", fmt.Errorf("several brokerages match %q: name one with --brokerage (its id)", ref)
+	case len(found) > 1:
+		names := make([]string, 0, len(found))
+		for _, m := range found[:min(len(found), 10)] {
+			names = append(names, fmt.Sprintf("%s (%s)", m.Name, m.ID))
+		}
+		return "", fmt.Errorf("several brokerages match %q; choose one with --brokerage ID or NAME: %s", ref, strings.Join(names, ", "))
 	}
-	return ids[0], nil
+	return found[0].ID, nil
 }
 
 // knowledgeService builds the knowledge service as the named function would in AWS.

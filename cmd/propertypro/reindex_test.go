@@ -107,3 +107,30 @@ func TestReindexCommand(t *testing.T) {
 		t.Error("an unknown brokerage was accepted")
 	}
 }
+
+// With several brokerages and none named, the commands refuse to guess and list the choices.
+func TestAmbiguousBrokerageListsTheChoices(t *testing.T) {
+	pool := testkit.DB(t)
+	ctx := context.Background()
+	var schema string
+	if err := pool.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO brokerages (name) VALUES ('Dune Realty'), ('Palm Realty')`); err != nil {
+		t.Fatal(err)
+	}
+	e := cliEnv(t, schema, t.TempDir())
+	db, err := e.database(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = findBrokerage(e, db, "")
+	if err == nil || !strings.Contains(err.Error(), "Dune Realty (") || !strings.Contains(err.Error(), "Palm Realty (") ||
+		!strings.Contains(err.Error(), "--brokerage ID or NAME") {
+		t.Fatalf("ambiguous brokerage: %v", err)
+	}
+	if id, err := findBrokerage(e, db, "Palm Realty"); err != nil || id == "" {
+		t.Fatalf("by name: %q %v", id, err)
+	}
+}
