@@ -262,10 +262,12 @@ var Users = register(&Dataset{
 	Guard: "t.brokerage_id = EXCLUDED.brokerage_id",
 	Map: func(r *Row, e *Env) []any {
 		email := userEmail(r)
-		if strings.EqualFold(r.Raw("role"), "client") {
+		var role any
+		if strings.EqualFold(r.Raw("role"), "client") { // one reason, not this and "not a role" too
 			r.Reject("role", r.Raw("role"), "clients are leads, not users: load them with the clients dataset")
+		} else {
+			role = r.Enum("role", userRoles, true)
 		}
-		role := r.Enum("role", userRoles, true)
 		return []any{e.BrokerageID, email, userName(r), Unusable(email), role, nil, strings.EqualFold(r.Raw("status"), "active")}
 	},
 })

@@ -194,6 +194,27 @@ func TestIngestQuarantinesBadRows(t *testing.T) {
 	}
 }
 
+// A client in a users export is refused for that one reason, not also as an unknown role.
+func TestClientInUsersExportHasOneReason(t *testing.T) {
+	d := newDrops(t)
+	users := "id,username,email,first_name,last_name,phone,role,department,hire_date,status,last_login,created_at\n" +
+		"1,sami,sami@example.ae,Sami,Powell,,client,,2023-02-08,Active,,2025-01-06\n" +
+		"2,jordan,jordan@example.ae,Jordan,Brown,,manager,Operations,2022-10-10,Active,,2025-05-31\n"
+	rep := d.clean("a/users.csv", users)
+	var reasons []string
+	if err := d.store.EachIssue(context.Background(), d.brokerage, rep.ID, func(i ingest.Issue) error {
+		if !i.Warning {
+			reasons = append(reasons, i.Column+": "+i.Reason)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Totals.Rejected != 1 || len(reasons) != 1 || !strings.Contains(reasons[0], "clients are leads") {
+		t.Fatalf("rejected %d rows for %q, want the client row once", rep.Totals.Rejected, reasons)
+	}
+}
+
 // repeat is an endless stream of one byte, so a 100 MB cell costs no 100 MB string.
 type repeat byte
 
