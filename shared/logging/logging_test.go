@@ -49,7 +49,7 @@ func TestRedaction(t *testing.T) {
 // while a phone number next to one is still redacted.
 func TestRedactionKeepsUUIDs(t *testing.T) {
 	for in, want := range map[string]string{
-		"key 4a7ad508-9d7e-4012-8456-9d49ad27786e/uploads/x.csv": "key 4a7ad508-9d7e-4012-8456-9d49ad27786e/uploads/x.csv",
+		"key 4a7ad508-9d7e-4012-8456-9d49ad27786e/uploads/x.csv":                         "key 4a7ad508-9d7e-4012-8456-9d49ad27786e/uploads/x.csv",
 		"ids 12345678-1234-1234-1234-123456789012, 4A7AD508-9D7E-4012-8456-9D49AD27786E": "ids 12345678-1234-1234-1234-123456789012, 4A7AD508-9D7E-4012-8456-9D49AD27786E",
 		"lead 4a7ad508-9d7e-4012-8456-9d49ad27786e +971 50 123 4567":                     "lead 4a7ad508-9d7e-4012-8456-9d49ad27786e " + Redacted,
 		"call 050-123-4567": "call " + Redacted,
