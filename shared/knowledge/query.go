@@ -85,7 +85,11 @@ func beds(m string) (*int, *int) {
 // ("villas"), so that the "land" of "Jumeirah Islands" or "landlord" and the "shop" of
 // "shopping centres" name no property type. Arabic words match anywhere, since Arabic writes
 // its articles and prepositions onto the word ("الشقة").
-func hasWord(m, w string) bool {
+func hasWord(m, w string) bool { return findWord(m, w, wordEnd) }
+
+// findWord reports whether m holds w at the start of a word (anywhere, for Arabic), ending
+// where ends, when given, accepts.
+func findWord(m, w string, ends func(m string, i int) bool) bool {
 	if !isASCII(w) {
 		return strings.Contains(m, w)
 	}
@@ -94,8 +98,8 @@ func hasWord(m, w string) bool {
 		if j < 0 {
 			return false
 		}
-		start, end := i+j, i+j+len(w)
-		if wordStart(m, start) && wordEnd(m, end) {
+		start := i + j
+		if wordStart(m, start) && (ends == nil || ends(m, start+len(w))) {
 			return true
 		}
 		i = start + 1
@@ -128,22 +132,7 @@ func isASCII(s string) bool {
 // purpose reads sale or rent; English words must begin a word ("rental" is rent, "current"
 // is not).
 func purpose(m string) string {
-	has := func(w string) bool {
-		if !isASCII(w) {
-			return strings.Contains(m, w)
-		}
-		for i := 0; i < len(m); {
-			j := strings.Index(m[i:], w)
-			if j < 0 {
-				return false
-			}
-			if wordStart(m, i+j) {
-				return true
-			}
-			i += j + 1
-		}
-		return false
-	}
+	has := func(w string) bool { return findWord(m, w, nil) }
 	for _, w := range []string{"rent", "lease", "per year", "yearly", "annual", "إيجار", "ايجار", "للإيجار"} {
 		if has(w) {
 			return "rent"

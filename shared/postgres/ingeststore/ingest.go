@@ -2,6 +2,7 @@ package ingeststore
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -227,39 +228,20 @@ func (c *copySource) Values() ([]any, error) {
 	return v, err
 }
 
-// parseUUID reads the canonical 8-4-4-4-12 hex form.
+// parseUUID reads the canonical 8-4-4-4-12 hex form, without allocating: it runs per row.
 func parseUUID(s string) ([16]byte, bool) {
 	var u [16]byte
+	var digits [32]byte
 	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
 		return u, false
 	}
-	j := 0
-	for i := 0; i < 36; i += 2 {
-		if s[i] == '-' {
-			i--
-			continue
-		}
-		hi, ok1 := unhex(s[i])
-		lo, ok2 := unhex(s[i+1])
-		if !ok1 || !ok2 {
-			return u, false
-		}
-		u[j] = hi<<4 | lo
-		j++
-	}
-	return u, true
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	case c >= 'A' && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	copy(digits[:], s[:8])
+	copy(digits[8:], s[9:13])
+	copy(digits[12:], s[14:18])
+	copy(digits[16:], s[19:23])
+	copy(digits[20:], s[24:])
+	_, err := hex.Decode(u[:], digits[:])
+	return u, err == nil
 }
 
 // stageType is a column's type in the staging table. Numbers stage as float8, which the
